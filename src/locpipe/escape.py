@@ -1,0 +1,176 @@
+"""Write a translation back into its block without changing the document's block structure.
+
+A msgstr is inline Markdown. Put back at the start of a line, or inside a table row, some of its
+characters would start or end a block instead of showing as text; each such hazard is escaped
+here, and each escape renders as the character the translator wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+from locpipe.parser import Flavor, line_break_newlines
+
+Kind = Literal["paragraph", "heading", "cell", "row-start cell"]
+"""How a unit is written back.
+
+``paragraph``: paragraphs and setext headings; ``\\n`` (a hard break) becomes a new line under the
+container prefix. ``heading``: an ATX heading's one line. ``cell``: a table cell; ``row-start
+cell``: a cell that begins its row (no leading pipe), so its start is also a line start.
+"""
+
+# A line that starts with one of these would open a block instead of continuing the paragraph.
+_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_BULLET = re.compile(r"[-+*](?:[ \t]|$)")
+_ORDERED = re.compile(r"([0-9]{1,9})([.)])(?:[ \t]|$)")
+_THEMATIC_BREAK = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
+# A line of only = or - under paragraph text turns that text into a setext heading.
+_SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
+_FENCE = re.compile(r"`{3,}|~{3,}")
+# Under a line containing a pipe, a delimiter row turns both into a table (GFM).
+_DELIMITER_ROW = re.compile(r"[|:-][|:\- \t]*")
+# "[label]:" at the start of a paragraph may make it a link reference definition.
+_REFERENCE_START = re.compile(r"\[(?:[^\\\[\]]|\\.)*\]:")
+# The closing sequence of an ATX heading: trailing #s after a space (or alone).
+_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+)$")
+_TRAILING_BACKSLASHES = re.compile(r"\\+$")
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
+def continuation_prefix(first_line_prefix: str) -> str:
+    """The prefix that continues, on a new line, the block whose first line has this prefix.
+
+    Block-quote markers stay; list markers become spaces of the same width, so columns (and tabs)
+    line up exactly as in the source: ``"> 1. "`` → ``">    "``.
+    """
+    return "".join(char if char in "> \t" else " " for char in first_line_prefix)
+
+
+def looks_like_delimiter_row(line: str) -> bool:
+    """Whether ``line`` could be a GFM table's delimiter row."""
+    return "-" in line and _DELIMITER_ROW.fullmatch(line) is not None
+
+
+def write_back(
+    translation: str,
+    kind: Kind,
+    prefix: str,
+    newline: str,
+    *,
+    guard_pipes: bool = False,
+    flavor: Flavor = "gfm",
+) -> str:
+    """``translation`` as source text for a unit of ``kind``, ready to replace the unit's span."""
+    # A blank line would end the block: drop blank lines (and CRs, which are line ends too).
+    text = _BLANK_LINES.sub("\n", translation.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.strip(" \t\n")
+    if kind == "paragraph":
+        return _paragraph(text, prefix, newline, flavor)
+    # Headings and table cells are one line: a line break there can only be a space.
+    text = _protect_trailing_backslash(" ".join(line.strip(" \t") for line in text.split("\n")))
+    if kind == "heading":
+        text = _escape_closing_hashes(text)
+        return _escape_pipes(text) if guard_pipes else text
+    if kind == "row-start cell":
+        text = _escape_line_start(text, first=False)
+    return _escape_pipes(text)
+
+
+def _paragraph(text: str, prefix: str, newline: str, flavor: Flavor) -> str:
+    """A paragraph's text, each line break written as a backslash hard break."""
+    if "\n" not in text:
+        return _escape_line_start(_protect_trailing_backslash(text), first=True)
+    # A newline inside raw HTML or a code span is no line break: it stays a plain newline.
+    breaks = line_break_newlines(text, flavor)
+    pieces: list[str] = []
+    line_start = 0
+    after_break = True
+    while True:
+        end = text.find("\n", line_start)
+        line = text[line_start : end if end >= 0 else len(text)]
+        if after_break:
+            line = _escape_line_start(line.lstrip(" \t"), first=line_start == 0)
+        if end < 0:
+            pieces.append(_protect_trailing_backslash(line.rstrip(" \t")))
+            return "".join(pieces)
+        after_break = end in breaks
+        if after_break:
+            pieces.append(_protect_trailing_backslash(line.rstrip(" \t")) + "\\")
+        else:
+            pieces.append(line)
+        pieces.append(newline + prefix)
+        line_start = end + 1
+
+
+def _protect_trailing_backslash(line: str) -> str:
+    # An odd backslash at the end of a line would escape what we write after it (the hard
+    # break's own backslash, or a cell's closing pipe): double it, so it shows as itself.
+    match = _TRAILING_BACKSLASHES.search(line)
+    if match and len(match.group()) % 2:
+        return line + "\\"
+    return line
+
+
+def _escape_line_start(line: str, *, first: bool) -> str:
+    """``line`` with whatever at its start would open a block escaped.
+
+    ``first``: the line opens the unit (where an HTML block of any kind, or a link reference
+    definition, could start); otherwise it continues a paragraph (only the kinds of HTML block
+    that can interrupt a paragraph matter there).
+    """
+    if not line:
+        return line
+    char = line[0]
+    if char in "#>+*-_=|:":
+        if (
+            (char == "#" and _ATX_HEADING.match(line))
+            or char == ">"
+            or _BULLET.match(line)
+            or _THEMATIC_BREAK.fullmatch(line)
+            or _SETEXT_UNDERLINE.fullmatch(line)
+            or looks_like_delimiter_row(line)
+        ):
+            return "\\" + line
+        return line
+    if char.isdigit():
+        ordered = _ORDERED.match(line)
+        if ordered:
+            return ordered.group(1) + "\\" + line[len(ordered.group(1)) :]
+        return line
+    if char in "`~":
+        fence = _FENCE.match(line)
+        # A backtick fence's info string cannot contain a backtick: "``` ```" is a code span.
+        if fence and not (char == "`" and "`" in line[fence.end() :]):
+            # Escape every marker: "\```" would leave "``", which can open a code span.
+            return "".join("\\" + c for c in fence.group()) + line[fence.end() :]
+        return line
+    if char == "<" and _starts_html_block(line, first=first):
+        return "\\" + line
+    if char == "[" and first and _REFERENCE_START.match(line):
+        return "\\" + line
+    return line
+
+
+def _starts_html_block(line: str, *, first: bool) -> bool:
+    return any(
+        opening.search(line) and (first or can_interrupt)
+        for opening, _closing, can_interrupt in HTML_SEQUENCES
+    )
+
+
+def _escape_closing_hashes(text: str) -> str:
+    # "Title #" would lose its "#": the parser takes it for a closing sequence.
+    match = _CLOSING_HASHES.search(text)
+    if match is None:
+        return text
+    start = match.start(2)
+    return text[:start] + "\\" + text[start:]
+
+
+def _escape_pipes(text: str) -> str:
+    # In a table row every "|" splits cells, and the table rule removes one backslash before an
+    # escaped pipe; a backslash before every pipe is exactly what that removal gives back.
+    return text.replace("|", "\\|")

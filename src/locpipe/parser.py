@@ -1,0 +1,116 @@
+"""The one Markdown parser every stage shares, instrumented to report where each unit's text lies.
+
+markdown-it-py gives block tokens a line map but no column offsets, and no positions at all for
+inline tokens. Splicing translations into the source needs both, so the few rules that create
+translatable text are wrapped to record, while they run, what the parser state knows:
+
+* ``inline`` tokens of paragraphs, headings and table cells get ``meta["lines"]``: for each source
+  line of the unit, ``(start, end)`` offsets of the line's text after its container markers and
+  indentation (``bMarks + tShift``, ``eMarks``) -- exactly what the block rule itself read.
+* ``softbreak``, ``hardbreak`` and ``html_inline`` tokens get ``meta["pos"]``: their offset in the
+  inline content.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+Flavor = Literal["gfm", "commonmark"]
+FLAVORS: tuple[Flavor, ...] = ("gfm", "commonmark")
+
+#: Block rules whose ``inline`` tokens are the translatable units.
+_UNIT_BLOCK_RULES = ("paragraph", "heading", "lheading", "table")
+#: Inline rules whose tokens' positions the engine needs: line breaks, and raw HTML (a newline
+#: inside a tag is no line break).
+_POSITIONED_INLINE_RULES = ("newline", "escape", "html_inline")
+_POSITIONED_TYPES = frozenset({"softbreak", "hardbreak", "html_inline"})
+
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+InlineRule = Callable[[StateInline, bool], bool]
+
+
+@functools.cache
+def make_parser(flavor: Flavor = "gfm") -> MarkdownIt:
+    """The instrumented parser for ``flavor``: CommonMark, or GFM (tables, strikethrough, front matter)."""
+    if flavor not in FLAVORS:
+        raise ValueError(f"unknown Markdown flavor {flavor!r}; expected one of {FLAVORS}")
+    md = MarkdownIt("commonmark")
+    if flavor == "gfm":
+        md.enable(["table", "strikethrough"])
+        md.use(front_matter_plugin)
+    for name in _UNIT_BLOCK_RULES:
+        if name in md.block.ruler.get_active_rules():
+            _replace_rule(md.block.ruler, name, _recording_lines)
+    for name in _POSITIONED_INLINE_RULES:
+        _replace_rule(md.inline.ruler, name, _recording_position)
+    return md
+
+
+@functools.cache
+def make_renderer(flavor: Flavor = "gfm") -> MarkdownIt:
+    """A plain parser with the same syntax as :func:`make_parser`, for rendering HTML."""
+    md = MarkdownIt("commonmark")
+    if flavor == "gfm":
+        md.enable(["table", "strikethrough"])
+        md.use(front_matter_plugin)
+    return md
+
+
+def _replace_rule(ruler: Any, name: str, wrap: Callable[[Any], Any]) -> None:
+    # Ruler.at() resets a rule's "alt" chains unless they are passed again; losing them would
+    # stop e.g. tables from interrupting paragraphs.
+    rule = ruler.__rules__[ruler.__find__(name)]
+    ruler.at(name, wrap(rule.fn), {"alt": list(rule.alt)})
+
+
+def _recording_lines(rule: BlockRule) -> BlockRule:
+    def recording(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        first_new = len(state.tokens)
+        matched = rule(state, start_line, end_line, silent)
+        if matched and not silent:
+            b_marks, t_shift, e_marks = state.bMarks, state.tShift, state.eMarks
+            for token in state.tokens[first_new:]:
+                if token.type == "inline" and token.map is not None:
+                    begin, end = token.map
+                    token.meta["lines"] = [
+                        (b_marks[line] + t_shift[line], e_marks[line]) for line in range(begin, end)
+                    ]
+        return matched
+
+    return recording
+
+
+def _recording_position(rule: InlineRule) -> InlineRule:
+    def recording(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        count = len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent and len(state.tokens) > count:
+            token = state.tokens[-1]
+            if token.type in _POSITIONED_TYPES:
+                token.meta["pos"] = pos
+        return matched
+
+    return recording
+
+
+def line_break_newlines(text: str, flavor: Flavor = "gfm") -> set[int]:
+    """Offsets of the newlines in inline Markdown ``text`` that the parser reads as line breaks.
+
+    The others are inside code spans, raw HTML or link titles.
+    """
+    breaks: set[int] = set()
+    for token in make_parser(flavor).parseInline(text):
+        for child in token.children or []:
+            position = child.meta.get("pos") if child.meta else None
+            if position is None or child.type == "html_inline":
+                continue
+            breaks.add(position + 1 if text[position] == "\\" else position)
+    return breaks

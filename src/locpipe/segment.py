@@ -1,0 +1,593 @@
+"""Markdown → messages, and messages → localized Markdown, without ever re-rendering the document.
+
+A document is parsed once (:func:`parse_document`). Each translatable unit -- the inline content of
+a paragraph, an ATX or setext heading, or a table cell -- becomes a :class:`~locpipe.model.Message`
+and remembers the exact span of source text it came from. Localizing replaces those spans with
+escaped translations and copies every other byte of the source unchanged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from markdown_it.common.utils import MD_TRIM_CHARS
+from markdown_it.token import Token
+
+from locpipe import escape
+from locpipe.errors import SourceError
+from locpipe.model import Message
+from locpipe.parser import Flavor, make_parser
+
+Translate = Callable[[Message], "str | None"]
+
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A message and the span of the (normalized) source it was extracted from."""
+
+    message: Message
+    start: int
+    """Offset of the unit's first character in the normalized source."""
+    end: int
+    """Offset just past the unit's last character."""
+    kind: escape.Kind
+    """How a translation must be written back (see :mod:`locpipe.escape`)."""
+    prefix: str
+    """Container prefix for lines the translation adds (hard breaks), e.g. ``"> "`` or ``"   "``."""
+    newline: str
+    """The source's line ending at this unit."""
+    guard_pipes: bool = False
+    """An ATX heading directly above a table delimiter row: a ``|`` would turn it into a table."""
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed Markdown document: its units, ready to be localized any number of times."""
+
+    source: str
+    """The document exactly as given."""
+    path: str
+    flavor: Flavor = "gfm"
+    units: list[Unit] = field(default_factory=list)
+    _text: str = ""
+    """The text offsets refer to: ``source`` without a BOM, line endings normalized."""
+    _offset: Callable[[int], int] = int
+
+    @property
+    def messages(self) -> list[Message]:
+        """The translatable messages, in document order."""
+        return [unit.message for unit in self.units]
+
+    def localize(self, translate: Translate) -> str:
+        """The document with each unit replaced by ``translate(message)`` (None keeps the source)."""
+        pieces: list[str] = []
+        copied = 0
+        source, offset = self.source, self._offset
+        for unit in self.units:
+            translation = translate(unit.message)
+            if translation is None or not translation.strip():
+                continue
+            start, end = offset(unit.start), offset(unit.end)
+            pieces.append(source[copied:start])
+            pieces.append(
+                escape.write_back(
+                    translation,
+                    unit.kind,
+                    unit.prefix,
+                    unit.newline,
+                    guard_pipes=unit.guard_pipes,
+                    flavor=self.flavor,
+                )
+            )
+            copied = end
+        if not pieces:
+            return source
+        pieces.append(source[copied:])
+        return "".join(pieces)
+
+
+def extract(markdown: str, *, path: str = "<string>", flavor: Flavor = "gfm") -> list[Message]:
+    """The translatable messages of ``markdown``, in document order.
+
+    >>> [m.msgid for m in extract("# Hello\\n\\nSome *text*\\nhere.\\n")]
+    ['Hello', 'Some *text* here.']
+    """
+    return parse_document(markdown, path=path, flavor=flavor).messages
+
+
+def localize(
+    markdown: str, translate: Translate, *, path: str = "<string>", flavor: Flavor = "gfm"
+) -> str:
+    """``markdown`` with every message replaced by ``translate(message)``, or kept where it returns None.
+
+    >>> localize("# Hello\\n", lambda m: {"Hello": "Bonjour"}.get(m.msgid))
+    '# Bonjour\\n'
+    """
+    return parse_document(markdown, path=path, flavor=flavor).localize(translate)
+
+
+def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "gfm") -> Document:
+    """Parse ``markdown`` once into a :class:`Document`.
+
+    :raises SourceError: for a malformed, duplicated or dangling directive.
+    """
+    if not isinstance(markdown, str):
+        raise TypeError(f"markdown must be a str, not {type(markdown).__name__}")
+    bom = len(_BOM) if markdown.startswith(_BOM) else 0
+    body = markdown[bom:]
+    text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
+    tokens = make_parser(flavor).parse(text)
+    document = Document(
+        source=markdown, path=path, flavor=flavor, _text=text, _offset=_offset_map(body, text, bom)
+    )
+    document.units = list(_units(tokens, text, path, _newline_style(body)))
+    return document
+
+
+# --- offsets -------------------------------------------------------------------------------------
+
+
+def _offset_map(body: str, text: str, bom: int) -> Callable[[int], int]:
+    """Map an offset in the normalized text to the same place in the source as given."""
+    if body is text:
+        return (lambda pos: pos + bom) if bom else int
+    # Only line endings differ: the same line and column in both.
+    text_starts = _line_starts(text)
+    body_starts = [0]
+    for match in re.finditer(r"\r\n?|\n", body):
+        body_starts.append(match.end())
+
+    def offset(pos: int) -> int:
+        line = bisect.bisect_right(text_starts, pos) - 1
+        return body_starts[line] + (pos - text_starts[line]) + bom
+
+    return offset
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def _newline_style(body: str) -> str:
+    match = re.search(r"\r\n?|\n", body)
+    return match.group() if match else "\n"
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Governance:
+    """What the directives before a block say about the units inside it."""
+
+    end: int
+    skip: bool = False
+    context: str | None = None
+    notes: tuple[str, ...] = ()
+    caveat: str | None = None
+    caveat_line: int = 0
+    used: bool = False
+
+
+def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[Unit]:
+    closes = _matching_closes(tokens)
+    pending: dict[int, list[tuple[Token, _Directive]]] = {}
+    active: list[_Governance] = []
+    caveat_lines: dict[str, int] = {}
+    row_cells: list[tuple[int, int]] | None = None
+    cell_index = 0
+    containers: list[str] = []
+
+    for index, token in enumerate(tokens):
+        while active and active[-1].end < index:
+            _check_used(active.pop(), path)
+        level = token.level
+        if token.nesting == -1:
+            containers.pop()
+            _fail_dangling(pending, above=level, path=path)
+        if token.type == "html_block":
+            directive = _directive_of(token, path)
+            if directive is not None:
+                pending.setdefault(level, []).append((token, directive))
+                continue
+        if token.nesting >= 0 and token.type != "inline" and pending.get(level):
+            active.append(_govern(pending.pop(level), closes.get(index, index), caveat_lines, path))
+        if token.nesting == 1:
+            containers.append(token.type)
+        if token.type == "tr_open":
+            row_cells = None
+            cell_index = 0
+        elif token.type == "inline":
+            _reject_inline_directives(token, path)
+            parent = tokens[index - 1]
+            if row_cells is None and parent.type in ("th_open", "td_open"):
+                row_cells = _cell_spans(text, *token.meta["lines"][0])
+            unit = _unit(token, parent, text, path, newline, row_cells, cell_index, containers)
+            if parent.type in ("th_open", "td_open"):
+                cell_index += 1
+            if unit is None:
+                continue
+            unit = _governed(unit, active)
+            if unit is not None:
+                yield unit
+    _fail_dangling(pending, above=-1, path=path)
+    for governance in active:
+        _check_used(governance, path)
+
+
+def _matching_closes(tokens: list[Token]) -> dict[int, int]:
+    closes: dict[int, int] = {}
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.nesting == 1:
+            stack.append(index)
+        elif token.nesting == -1 and stack:
+            closes[stack.pop()] = index
+    return closes
+
+
+def _unit(
+    token: Token,
+    parent: Token,
+    text: str,
+    path: str,
+    newline: str,
+    row_cells: list[tuple[int, int]] | None,
+    cell_index: int,
+    containers: list[str],
+) -> Unit | None:
+    content = token.content
+    lines = token.meta.get("lines")
+    if not content or not lines:
+        return None
+    kind: escape.Kind
+    guard_pipes = False
+    if parent.type == "paragraph_open":
+        kind = "paragraph"
+        label = _paragraph_label(containers)
+        start, end = _block_span(text, lines)
+    elif parent.type == "heading_open" and parent.markup.startswith("#"):
+        kind = "heading"
+        label = f"heading level {len(parent.markup)}"
+        line_start, line_end = lines[0]
+        start = text.index(content, line_start + len(parent.markup), line_end)
+        end = start + len(content)
+        guard_pipes = _delimiter_row_follows(text, line_end)
+    elif parent.type == "heading_open":
+        kind = "paragraph"  # a setext heading's content is written back like a paragraph's
+        label = f"heading level {1 if parent.markup == '=' else 2}"
+        start, end = _block_span(text, lines)
+    elif parent.type in ("th_open", "td_open"):
+        if row_cells is None or cell_index >= len(row_cells):
+            return None  # a cell the table rule made up for a short row
+        start, end = row_cells[cell_index]
+        row_start = lines[0][0]
+        kind = "row-start cell" if not text[row_start:start].strip(MD_TRIM_CHARS) else "cell"
+        label = "table header cell" if parent.type == "th_open" else "table cell"
+    else:  # pragma: no cover - markdown-it has no other inline containers
+        raise AssertionError(f"unexpected inline token under {parent.type}")
+    line_begin = text.rfind("\n", 0, start) + 1
+    message = Message(
+        msgid=_msgid(content, token.children or []),
+        line=token.map[0] + 1 if token.map else 0,
+        comments=(label,),
+        path=path,
+    )
+    return Unit(
+        message=message,
+        start=start,
+        end=end,
+        kind=kind,
+        prefix=escape.continuation_prefix(text[line_begin:start]),
+        newline=newline,
+        guard_pipes=guard_pipes,
+    )
+
+
+def _paragraph_label(containers: list[str]) -> str:
+    # containers ends with "paragraph_open"; what holds the paragraph is just before it.
+    holder = containers[-2] if len(containers) > 1 else ""
+    return {"list_item_open": "list item", "blockquote_open": "block quote"}.get(
+        holder, "paragraph"
+    )
+
+
+def _block_span(text: str, lines: list[tuple[int, int]]) -> tuple[int, int]:
+    """Where a paragraph's (or setext heading's) text starts and ends, as markdown-it trims it."""
+    start, first_end = lines[0]
+    start += len(text[start:first_end]) - len(text[start:first_end].lstrip(MD_TRIM_CHARS))
+    last_start, end = lines[-1]
+    last_start = max(last_start, start)
+    end = last_start + len(text[last_start:end].rstrip(MD_TRIM_CHARS))
+    return start, end
+
+
+def _delimiter_row_follows(text: str, line_end: int) -> bool:
+    next_end = text.find("\n", line_end + 1)
+    next_line = text[line_end + 1 : next_end if next_end >= 0 else len(text)]
+    return escape.looks_like_delimiter_row(next_line.strip(" \t>"))
+
+
+def _cell_spans(text: str, row_start: int, row_end: int) -> list[tuple[int, int]]:
+    """Source spans of a table row's cells, split as markdown-it's ``escapedSplit`` splits them.
+
+    ``row_start`` is where the table rule read the row (after container markers and indentation).
+    """
+    row_text = text[row_start:row_end]
+    stripped = row_text.strip(MD_TRIM_CHARS)
+    base = row_start + (len(row_text) - len(row_text.lstrip(MD_TRIM_CHARS)))
+    columns: list[tuple[int, int]] = []
+    column_start = 0
+    escaped = False
+    for position, char in enumerate(stripped):
+        if char == "|" and not escaped:
+            columns.append((column_start, position))
+            column_start = position + 1
+        escaped = char == "\\"
+    columns.append((column_start, len(stripped)))
+    if columns and columns[0][0] == columns[0][1]:
+        columns.pop(0)
+    if columns and columns[-1][0] == columns[-1][1]:
+        columns.pop()
+    spans = []
+    for column_begin, column_end in columns:
+        cell = stripped[column_begin:column_end]
+        lead = len(cell) - len(cell.lstrip(MD_TRIM_CHARS))
+        trail = len(cell.rstrip(MD_TRIM_CHARS))
+        spans.append((base + column_begin + lead, base + column_begin + max(trail, lead)))
+    return spans
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def _msgid(content: str, children: list[Token]) -> str:
+    """The unit's text as translators see it: soft breaks become spaces, hard breaks ``\\n``.
+
+    A newline inside raw HTML stays a newline (as a space it could turn ``<foo\\nbar>`` into a
+    link destination); one inside a code span or a link title becomes a space, which renders the
+    same. :func:`locpipe.escape.write_back` tells the two kinds of ``\\n`` apart again by parsing.
+    """
+    if "\n" not in content:
+        return content
+    breaks: dict[int, str] = {}
+    raw_html: list[tuple[int, int]] = []
+    for child in children:
+        position = child.meta.get("pos") if child.meta else None
+        if position is None:
+            continue
+        if child.type == "softbreak":
+            breaks[position] = "soft"
+        elif child.type == "html_inline":
+            raw_html.append((position, position + len(child.content)))
+        elif content[position] == "\\":
+            breaks[position + 1] = "backslash"
+        else:
+            breaks[position] = "hard"
+    pieces: list[str] = []
+    pos = 0
+    length = len(content)
+    while True:
+        newline = content.find("\n", pos)
+        if newline < 0:
+            pieces.append(content[pos:])
+            return "".join(pieces)
+        kind = breaks.get(newline)
+        if kind is None:
+            pieces.append(content[pos:newline])
+            inside_html = any(start < newline < end for start, end in raw_html)
+            pieces.append("\n" if inside_html else " ")
+            pos = newline + 1
+            continue
+        line = content[pos:newline]
+        if kind == "backslash":
+            pieces.append(line[:-1])
+            pieces.append("\n")
+        else:
+            # The parser drops the spaces before a break (one for a soft break, all for a hard
+            # one); keep the msgid free of them too.
+            pieces.append(line.rstrip(" "))
+            pieces.append(" " if kind == "soft" else "\n")
+        pos = newline + 1
+        while pos < length and content[pos] in " \t":
+            pos += 1
+
+
+# --- directives ----------------------------------------------------------------------------------
+
+_DIRECTIVE_LIKE = re.compile(r"<!--\s*(?:l10n|caveat)\s*:", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"<!--[ \t]*(l10n|caveat):[ \t]*(.*?)[ \t]*-->")
+_CAVEAT_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Directive:
+    verb: str
+    """``skip``, ``context``, ``note`` or ``caveat``."""
+    argument: str
+    line: int
+
+
+def _directive_of(token: Token, path: str) -> _Directive | None:
+    """The directive an HTML block states, None for other HTML, or an error for a malformed one."""
+    content = token.content
+    if "<!--" not in content or not _DIRECTIVE_LIKE.search(content):
+        return None
+    line = token.map[0] + 1 if token.map else 0
+    stripped = content.strip()
+    if content.count("\n") > 1 or not (stripped.startswith("<!--") and stripped.endswith("-->")):
+        raise SourceError(
+            f"a locpipe directive must stand alone on its own line: {_first_line(content)!r}",
+            path=path,
+            line=line + _line_of_directive(content),
+        )
+    match = _DIRECTIVE.fullmatch(stripped)
+    if match is None:
+        raise SourceError(
+            f"malformed directive {stripped!r}: expected '<!-- caveat: ID -->', "
+            "'<!-- l10n: skip -->', '<!-- l10n: context TEXT -->' or '<!-- l10n: note TEXT -->'",
+            path=path,
+            line=line,
+        )
+    keyword, argument = match.groups()
+    if keyword == "caveat":
+        if not _CAVEAT_ID.fullmatch(argument):
+            raise SourceError(
+                f"malformed caveat id {argument!r}: use a lower-case slug such as 'experimental-stage'",
+                path=path,
+                line=line,
+            )
+        return _Directive("caveat", argument, line)
+    verb, _, text = argument.partition(" ")
+    text = text.strip()
+    if verb == "skip" and not text:
+        return _Directive("skip", "", line)
+    if verb in ("context", "note"):
+        if not text:
+            raise SourceError(f"'l10n: {verb}' needs a text after it", path=path, line=line)
+        return _Directive(verb, text, line)
+    raise SourceError(
+        f"unknown directive 'l10n: {argument}': expected 'skip', 'context TEXT' or 'note TEXT'",
+        path=path,
+        line=line,
+    )
+
+
+def _first_line(content: str) -> str:
+    match = _DIRECTIVE_LIKE.search(content)
+    start = match.start() if match else 0
+    end = content.find("\n", start)
+    return content[start : end if end >= 0 else len(content)].strip()
+
+
+def _line_of_directive(content: str) -> int:
+    match = _DIRECTIVE_LIKE.search(content)
+    return content.count("\n", 0, match.start()) if match else 0
+
+
+def _reject_inline_directives(token: Token, path: str) -> None:
+    if "<!--" not in token.content:
+        return
+    for child in token.children or []:
+        if child.type == "html_inline" and _DIRECTIVE_LIKE.search(child.content):
+            raise SourceError(
+                "a locpipe directive must stand alone on its own line before the block it "
+                f"governs, not inside text: {child.content.strip()!r}",
+                path=path,
+                line=token.map[0] + 1 if token.map else 0,
+            )
+
+
+def _fail_dangling(
+    pending: dict[int, list[tuple[Token, _Directive]]], *, above: int, path: str
+) -> None:
+    """A directive whose container ends (or the document) before any block follows it."""
+    for level in [level for level in pending if level > above]:
+        directives = pending.pop(level)
+        if directives:
+            first = directives[0][1]
+            raise SourceError(
+                f"directive '{_spelled(first)}' has no block after it", path=path, line=first.line
+            )
+
+
+def _spelled(directive: _Directive) -> str:
+    if directive.verb == "caveat":
+        return f"caveat: {directive.argument}"
+    return f"l10n: {directive.verb} {directive.argument}".rstrip()
+
+
+def _govern(
+    directives: list[tuple[Token, _Directive]],
+    end: int,
+    caveat_lines: dict[str, int],
+    path: str,
+) -> _Governance:
+    governance = _Governance(end=end)
+    for _, directive in directives:
+        if directive.verb == "skip":
+            governance.skip = True
+        elif directive.verb == "context":
+            governance.context = directive.argument
+        elif directive.verb == "note":
+            governance.notes += (directive.argument,)
+        else:
+            first = caveat_lines.setdefault(directive.argument, directive.line)
+            if first != directive.line:
+                raise SourceError(
+                    f"duplicate caveat id {directive.argument!r} (first used on line {first})",
+                    path=path,
+                    line=directive.line,
+                )
+            if governance.caveat is not None:
+                raise SourceError(
+                    f"two caveat directives for one block: {governance.caveat!r} "
+                    f"and {directive.argument!r}",
+                    path=path,
+                    line=directive.line,
+                )
+            governance.caveat = directive.argument
+            governance.caveat_line = directive.line
+    return governance
+
+
+def _check_used(governance: _Governance, path: str) -> None:
+    if governance.caveat is not None and not governance.used and not governance.skip:
+        raise SourceError(
+            f"caveat {governance.caveat!r} governs a block with no translatable text",
+            path=path,
+            line=governance.caveat_line,
+        )
+    if governance.caveat is not None and governance.skip:
+        raise SourceError(
+            f"caveat {governance.caveat!r} is also marked 'l10n: skip': a caveat must be translated",
+            path=path,
+            line=governance.caveat_line,
+        )
+
+
+def _governed(unit: Unit, active: list[_Governance]) -> Unit | None:
+    """``unit`` with what the enclosing directives say applied (None when skipped)."""
+    if not active:
+        return unit
+    context: str | None = None
+    caveat: str | None = None
+    notes: tuple[str, ...] = ()
+    for governance in active:
+        if governance.skip:
+            governance.used = True
+            return None
+        context = governance.context or context
+        caveat = governance.caveat or caveat
+        notes += governance.notes
+        governance.used = True
+    message = unit.message
+    message = Message(
+        msgid=message.msgid,
+        msgctxt=context,
+        line=message.line,
+        comments=message.comments + notes,
+        flags=message.flags,
+        caveat=caveat,
+        path=message.path,
+    )
+    return Unit(
+        message=message,
+        start=unit.start,
+        end=unit.end,
+        kind=unit.kind,
+        prefix=unit.prefix,
+        newline=unit.newline,
+        guard_pipes=unit.guard_pipes,
+    )
