@@ -76,7 +76,10 @@ def write_back(
         return _escape_pipes(text) if guard_pipes else text
     if kind == "row-start cell":
         text = _escape_line_start(text, first=False)
-    return _escape_pipes(text)
+    text = _escape_pipes(text)
+    # The table rule takes any "\|" for an escaped pipe, even when that backslash is itself
+    # escaped: keep a trailing backslash away from the cell's closing pipe.
+    return text + " " if text.endswith("\\") else text
 
 
 def _paragraph(text: str, prefix: str, newline: str, flavor: Flavor) -> str:

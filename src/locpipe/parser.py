@@ -39,12 +39,7 @@ InlineRule = Callable[[StateInline, bool], bool]
 @functools.cache
 def make_parser(flavor: Flavor = "gfm") -> MarkdownIt:
     """The instrumented parser for ``flavor``: CommonMark, or GFM (tables, strikethrough, front matter)."""
-    if flavor not in FLAVORS:
-        raise ValueError(f"unknown Markdown flavor {flavor!r}; expected one of {FLAVORS}")
-    md = MarkdownIt("commonmark")
-    if flavor == "gfm":
-        md.enable(["table", "strikethrough"])
-        md.use(front_matter_plugin)
+    md = _syntax(flavor)
     for name in _UNIT_BLOCK_RULES:
         if name in md.block.ruler.get_active_rules():
             _replace_rule(md.block.ruler, name, _recording_lines)
@@ -56,11 +51,30 @@ def make_parser(flavor: Flavor = "gfm") -> MarkdownIt:
 @functools.cache
 def make_renderer(flavor: Flavor = "gfm") -> MarkdownIt:
     """A plain parser with the same syntax as :func:`make_parser`, for rendering HTML."""
+    return _syntax(flavor)
+
+
+def _syntax(flavor: Flavor) -> MarkdownIt:
+    if flavor not in FLAVORS:
+        raise ValueError(f"unknown Markdown flavor {flavor!r}; expected one of {FLAVORS}")
     md = MarkdownIt("commonmark")
     if flavor == "gfm":
         md.enable(["table", "strikethrough"])
         md.use(front_matter_plugin)
+        _replace_rule(md.block.ruler, "front_matter", _at_document_start)
     return md
+
+
+def _at_document_start(rule: BlockRule) -> BlockRule:
+    # The plugin checks that the *document* starts with "-" but counts the dashes from the start
+    # of the current line's content, so "- x---" (a list item) at the top of a document opens
+    # front matter. Front matter is only ever the document's very first characters.
+    def guarded(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if start_line != 0 or state.bMarks[0] + state.tShift[0] != 0 or state.level != 0:
+            return False
+        return rule(state, start_line, end_line, silent)
+
+    return guarded
 
 
 def _replace_rule(ruler: Any, name: str, wrap: Callable[[Any], Any]) -> None:

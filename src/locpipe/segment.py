@@ -121,6 +121,8 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
     bom = len(_BOM) if markdown.startswith(_BOM) else 0
     body = markdown[bom:]
     text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")  # as markdown-it does; one character for one
     tokens = make_parser(flavor).parse(text)
     document = Document(
         source=markdown, path=path, flavor=flavor, _text=text, _offset=_offset_map(body, text, bom)
@@ -134,7 +136,7 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
 
 def _offset_map(body: str, text: str, bom: int) -> Callable[[int], int]:
     """Map an offset in the normalized text to the same place in the source as given."""
-    if body is text:
+    if "\r" not in body:
         return (lambda pos: pos + bom) if bom else int
     # Only line endings differ: the same line and column in both.
     text_starts = _line_starts(text)
@@ -481,11 +483,12 @@ def _reject_inline_directives(token: Token, path: str) -> None:
         return
     for child in token.children or []:
         if child.type == "html_inline" and _DIRECTIVE_LIKE.search(child.content):
+            offset = child.meta.get("pos", 0)
             raise SourceError(
                 "a locpipe directive must stand alone on its own line before the block it "
                 f"governs, not inside text: {child.content.strip()!r}",
                 path=path,
-                line=token.map[0] + 1 if token.map else 0,
+                line=(token.map[0] + 1 if token.map else 1) + token.content.count("\n", 0, offset),
             )
 
 

@@ -1,0 +1,199 @@
+"""The ``locpipe`` command line. Only this module prints or exits.
+
+Exit status: 0 success; 1 a caveat check failed (``check``, ``build``); 2 usage, configuration
+or parse errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from locpipe import __version__, project
+from locpipe.config import Config, load_config, normalize_locale
+from locpipe.errors import LocpipeError
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        config = load_config(Path(args.project))
+        return int(args.run(args, config))
+    except LocpipeError as error:
+        print(error, file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted; no file was left half-written", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="locpipe",
+        description="Localize Markdown through gettext catalogs; never publish a lost caveat.",
+    )
+    parser.add_argument("--version", action="version", version=f"locpipe {__version__}")
+    parser.add_argument(
+        "-C", "--project", default=".", metavar="DIR", help="project folder (default: current)"
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, run, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=run, command=name)
+        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        sub.add_argument("-v", "--verbose", action="store_true", help="print every file")
+        return sub
+
+    command("extract", _extract, "write the templates (locales/<doc>.pot) from the sources")
+    init = command("init", _init, "create the catalogs of a new locale")
+    init.add_argument("locale", help="locale code, e.g. fr, pt-BR, zh-Hans")
+    update = command("update", _update, "merge the current sources into every catalog")
+    _locale_option(update)
+    compile_ = command("compile", _compile, "write .mo files; refuse catalogs with errors")
+    _locale_option(compile_)
+    stats = command("stats", _stats, "translation progress per locale and document")
+    _locale_option(stats)
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    check = command("check", _check, "check every required caveat in every locale")
+    _locale_option(check)
+    check.add_argument("--format", choices=("text", "json", "junit", "github"), default="text")
+    build = command("build", _build, "build the localized pages into build/ (gate first)")
+    _locale_option(build)
+    build.add_argument("--jobs", type=int, default=None, help="parallel workers")
+    return parser
+
+
+def _locale_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--locale",
+        action="append",
+        dest="locales",
+        metavar="L",
+        help="only this locale (repeatable)",
+    )
+
+
+def _locales(args: argparse.Namespace) -> list[str] | None:
+    if not args.locales:
+        return None
+    return [normalize_locale(code) for code in args.locales]
+
+
+def _report(args: argparse.Namespace, outcomes: list[project.Outcome]) -> None:
+    if args.quiet:
+        return
+    for outcome in outcomes:
+        if args.verbose or outcome.action != "unchanged":
+            print(f"{outcome.path}: {outcome.action}", file=sys.stderr)
+    unchanged = sum(outcome.action == "unchanged" for outcome in outcomes)
+    if unchanged and not args.verbose:
+        print(f"{unchanged} file(s) unchanged", file=sys.stderr)
+
+
+def _extract(args: argparse.Namespace, config: Config) -> int:
+    _report(args, project.extract_templates(config))
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace, config: Config) -> int:
+    _report(args, project.init_locale(config, args.locale))
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace, config: Config) -> int:
+    _report(args, project.update_catalogs(config, _locales(args)))
+    return EXIT_OK
+
+
+def _compile(args: argparse.Namespace, config: Config) -> int:
+    _report(args, project.compile_catalogs(config, _locales(args)))
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace, config: Config) -> int:
+    rows = project.catalog_stats(config, _locales(args))
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "locale": locale,
+                        "document": document,
+                        "total": s.total,
+                        "translated": s.translated,
+                        "fuzzy": s.fuzzy,
+                        "untranslated": s.untranslated,
+                        "obsolete": s.obsolete,
+                        "percent": round(s.percent, 1),
+                        "caveats": s.caveats,
+                        "caveats_translated": s.caveats_translated,
+                    }
+                    for locale, document, s in rows
+                ],
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    header = (
+        "locale",
+        "document",
+        "total",
+        "translated",
+        "fuzzy",
+        "untranslated",
+        "obsolete",
+        "%",
+        "caveats",
+    )
+    table = [header] + [
+        (
+            locale,
+            document,
+            str(s.total),
+            str(s.translated),
+            str(s.fuzzy),
+            str(s.untranslated),
+            str(s.obsolete),
+            f"{s.percent:.0f}",
+            f"{s.caveats_translated}/{s.caveats}",
+        )
+        for locale, document, s in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        cells = [
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import gate
+
+    report = gate.check_project(config, _locales(args))
+    print(gate.format_report(report, args.format), end="")
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _build(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import site
+
+    return site.build_command(
+        config, _locales(args), quiet=args.quiet, verbose=args.verbose, jobs=args.jobs
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

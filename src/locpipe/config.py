@@ -1,0 +1,167 @@
+"""The ``[tool.locpipe]`` configuration and the project layout it describes."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from locpipe.errors import ConfigError
+
+_DEFAULTS = {
+    "source": "source",
+    "locales": "locales",
+    "build": "build",
+    "source-locale": "en",
+    "target-locales": None,
+    "flavor": "gfm",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Where a project keeps its sources, catalogs and pages. Paths are absolute."""
+
+    root: Path
+    source: Path
+    locales: Path
+    build: Path
+    source_locale: str = "en"
+    target_locales: tuple[str, ...] | None = None
+    """Configured target locales; None means every locale folder found under ``locales``."""
+    flavor: str = "gfm"
+    config_file: Path | None = field(default=None, compare=False)
+
+    def documents(self) -> list[str]:
+        """The source documents' names (``article``, ``guide/intro``), sorted."""
+        if not self.source.is_dir():
+            raise ConfigError("source folder does not exist", path=self.relative(self.source))
+        names = []
+        for path in self.source.rglob("*.md"):
+            if path.is_file() and _inside(path, self.source):
+                names.append(path.relative_to(self.source).with_suffix("").as_posix())
+        return sorted(names)
+
+    def source_path(self, document: str) -> Path:
+        return self.source / f"{document}.md"
+
+    def template_path(self, document: str) -> Path:
+        return self.locales / f"{document}.pot"
+
+    def catalog_path(self, locale: str, document: str) -> Path:
+        return self.locales / locale / "LC_MESSAGES" / f"{document}.po"
+
+    def locales_present(self) -> list[str]:
+        """The target locales: configured, or the folders under ``locales/`` with catalogs."""
+        if self.target_locales is not None:
+            return list(self.target_locales)
+        if not self.locales.is_dir():
+            return []
+        found = []
+        for child in sorted(self.locales.iterdir()):
+            if (child / "LC_MESSAGES").is_dir() and not child.is_symlink():
+                found.append(normalize_locale(child.name, path=self.relative(child)))
+        return found
+
+    def relative(self, path: Path) -> str:
+        """``path`` as users see it: relative to the project root where it is inside."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def load_config(root: Path) -> Config:
+    """The configuration of the project at ``root`` (defaults where pyproject.toml is silent)."""
+    root = root.resolve()
+    pyproject = root / "pyproject.toml"
+    settings: dict = {}
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"cannot read TOML: {error}", path="pyproject.toml") from error
+        settings = data.get("tool", {}).get("locpipe", {})
+        if not isinstance(settings, dict):
+            raise ConfigError("[tool.locpipe] must be a table", path="pyproject.toml")
+    unknown = sorted(set(settings) - set(_DEFAULTS))
+    if unknown:
+        raise ConfigError(
+            f"unknown key(s) in [tool.locpipe]: {', '.join(unknown)} "
+            f"(known: {', '.join(_DEFAULTS)})",
+            path="pyproject.toml",
+        )
+    merged = {**_DEFAULTS, **settings}
+    folders = {}
+    for key in ("source", "locales", "build"):
+        value = merged[key]
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"[tool.locpipe] {key} must be a folder name", path="pyproject.toml")
+        folder = (root / value).resolve()
+        if not _inside(folder, root) or folder == root:
+            raise ConfigError(
+                f"[tool.locpipe] {key} = {value!r} is outside the project", path="pyproject.toml"
+            )
+        folders[key] = folder
+    targets = merged["target-locales"]
+    if targets is not None:
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            raise ConfigError(
+                "[tool.locpipe] target-locales must be a list of locale codes",
+                path="pyproject.toml",
+            )
+        targets = tuple(normalize_locale(t, path="pyproject.toml") for t in targets)
+    if merged["flavor"] not in ("gfm", "commonmark"):
+        raise ConfigError(
+            "[tool.locpipe] flavor must be 'gfm' or 'commonmark'", path="pyproject.toml"
+        )
+    return Config(
+        root=root,
+        source=folders["source"],
+        locales=folders["locales"],
+        build=folders["build"],
+        source_locale=normalize_locale(str(merged["source-locale"]), path="pyproject.toml"),
+        target_locales=targets,
+        flavor=merged["flavor"],
+        config_file=pyproject if pyproject.is_file() else None,
+    )
+
+
+def normalize_locale(code: str, *, path: str | None = None) -> str:
+    """``code`` validated and normalized by Babel: ``pt-br`` → ``pt_BR``, ``zh-hans`` → ``zh_Hans``.
+
+    :raises ConfigError: for an unknown code or one that is not a plain identifier (``../fr``).
+    """
+    if not code or not all(part.isalnum() for part in code.replace("-", "_").split("_")):
+        raise ConfigError(f"invalid locale code {code!r}", path=path)
+    if code.replace("-", "_").lower() in ("en_xa", "qps_ploc"):
+        return "en_XA"  # the pseudo-locale for layout tests
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as error:
+        raise ConfigError(f"unknown locale code {code!r}", path=path) from error
+    normalized = str(locale)
+    if normalized.lower() != code.replace("-", "_").lower():
+        # Babel fills in likely subtags for some codes; keep what the user asked for, normalized.
+        normalized = "_".join(
+            _case_subtag(i, part) for i, part in enumerate(code.replace("-", "_").split("_"))
+        )
+    return normalized
+
+
+def _case_subtag(index: int, part: str) -> str:
+    if index == 0:
+        return part.lower()
+    if len(part) == 4:
+        return part.title()  # script: Hans, Latn
+    return part.upper()  # territory: BR, 419
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,71 @@
+"""File I/O at the edges: atomic writes, and reads whose errors name the file and line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from locpipe.errors import LocpipeError, SourceError
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers (and an interrupt) see the old file or the new.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file is
+    renamed over ``path``; a failure removes the temporary file and leaves ``path`` untouched.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        if not path.exists():
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` atomically unless ``path`` already holds exactly it. True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def read_source(path: Path, *, shown_as: str) -> str:
+    """A source document's text; bytes that are not UTF-8 are an error naming their line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise SourceError("source document not found", path=shown_as) from error
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror}", path=shown_as) from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SourceError(
+            f"invalid UTF-8 byte 0x{data[error.start]:02x}", path=shown_as, line=line
+        ) from error
+
+
+def read_bytes(path: Path, *, shown_as: str, error: type[LocpipeError]) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as missing:
+        raise error("file not found", path=shown_as) from missing
+    except OSError as failure:
+        raise error(f"cannot read: {failure.strerror}", path=shown_as) from failure

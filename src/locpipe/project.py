@@ -1,0 +1,165 @@
+"""The catalog lifecycle on a project's files: extract, init, update, compile, stats.
+
+Each command reads and validates everything it needs before it writes anything, and writes
+every file atomically, so bad input or an interrupt never leaves a half-written catalog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from locpipe import catalog as catalogs
+from locpipe.config import Config, normalize_locale
+from locpipe.errors import CatalogError
+from locpipe.fsio import read_bytes, read_source, write_atomic, write_if_changed
+from locpipe.model import Message
+from locpipe.pofile import PoFile, encode_po, format_po, parse_po
+from locpipe.segment import extract
+
+
+def timestamp() -> str:
+    """Now, as gettext headers write it; ``SOURCE_DATE_EPOCH`` wins for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch.strip().isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    else:
+        moment = dt.datetime.now(tz=dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command did to one file, for the report."""
+
+    path: str
+    action: str
+
+
+def source_messages(config: Config, document: str) -> list[Message]:
+    path = config.source_path(document)
+    shown = config.relative(path)
+    return extract(read_source(path, shown_as=shown), path=shown, flavor=config.flavor)  # type: ignore[arg-type]
+
+
+def current_template(config: Config, document: str) -> PoFile:
+    """The template the source document gives now (not the one on disk)."""
+    template = catalogs.build_template(
+        source_messages(config, document), domain=document, creation_date=timestamp()
+    )
+    existing = config.template_path(document)
+    if existing.is_file():
+        try:
+            on_disk = parse_po(existing.read_bytes(), path=config.relative(existing))
+        except CatalogError:
+            return template  # a broken template is regenerated, never trusted
+        if catalogs.same_template(on_disk, template):
+            return on_disk  # keep its date: no churn when the content did not change
+    return template
+
+
+def read_catalog(config: Config, locale: str, document: str) -> PoFile:
+    path = config.catalog_path(locale, document)
+    shown = config.relative(path)
+    catalog = parse_po(read_bytes(path, shown_as=shown, error=CatalogError), path=shown)
+    catalogs.check_plural_header(catalog, locale, path=shown)
+    return catalog
+
+
+def extract_templates(config: Config) -> list[Outcome]:
+    """Write ``locales/<doc>.pot`` for every source document."""
+    templates = {doc: current_template(config, doc) for doc in config.documents()}
+    return [
+        _write(config, config.template_path(doc), encode_po(po)) for doc, po in templates.items()
+    ]
+
+
+def init_locale(config: Config, locale: str) -> list[Outcome]:
+    """Create the catalogs of a new locale; an existing catalog is never overwritten."""
+    locale = normalize_locale(locale)
+    outcomes = []
+    for document in config.documents():
+        path = config.catalog_path(locale, document)
+        if path.exists():
+            outcomes.append(Outcome(config.relative(path), "exists, left as it is"))
+            continue
+        catalog = catalogs.new_catalog(
+            current_template(config, document), locale, revision_date=timestamp(), domain=document
+        )
+        write_atomic(path, encode_po(catalog))
+        outcomes.append(Outcome(config.relative(path), "created"))
+    return outcomes
+
+
+def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Outcome]:
+    """Refresh the templates and merge them into every catalog of every locale."""
+    documents = config.documents()
+    templates = {doc: current_template(config, doc) for doc in documents}
+    planned: list[tuple[Path, bytes]] = [
+        (config.template_path(doc), encode_po(po)) for doc, po in templates.items()
+    ]
+    for locale in locales or config.locales_present():
+        for document in documents:
+            path = config.catalog_path(locale, document)
+            if path.exists():
+                merged = catalogs.merge(read_catalog(config, locale, document), templates[document])
+            else:
+                merged = catalogs.new_catalog(
+                    templates[document], locale, revision_date=timestamp(), domain=document
+                )
+            planned.append((path, encode_po(merged)))
+    # Everything was read and merged without error: only now touch the disk.
+    return [_write(config, path, data) for path, data in planned]
+
+
+def compile_catalogs(config: Config, locales: list[str] | None = None) -> list[Outcome]:
+    """Write a ``.mo`` beside every catalog (fuzzy and untranslated entries left out)."""
+    planned = []
+    for locale in locales or config.locales_present():
+        for document in config.documents():
+            catalog = read_catalog(config, locale, document)
+            _check_plurals(catalog, locale, config.relative(config.catalog_path(locale, document)))
+            planned.append((config.catalog_path(locale, document), catalog))
+    outcomes = []
+    for path, catalog in planned:
+        mo_path = path.with_suffix(".mo")
+        write_if_changed(mo_path, _mo_bytes(catalog))
+        outcomes.append(Outcome(config.relative(mo_path), "compiled"))
+    return outcomes
+
+
+def _check_plurals(catalog: PoFile, locale: str, path: str) -> None:
+    expected, _ = catalogs.plural_forms(locale)
+    for entry in catalog.entries:
+        if entry.msgid_plural is not None and not entry.obsolete:
+            if len(entry.msgstr_plural) != expected:
+                raise CatalogError(
+                    f"{len(entry.msgstr_plural)} plural forms where {locale} has {expected}",
+                    path=path,
+                    line=entry.line,
+                )
+
+
+def _mo_bytes(catalog: PoFile) -> bytes:
+    # polib writes the .mo (its binary writer is well tested); fuzzy entries are left out.
+    return polib.pofile(format_po(catalog)).to_binary()
+
+
+def catalog_stats(
+    config: Config, locales: list[str] | None = None
+) -> list[tuple[str, str, catalogs.Stats]]:
+    """(locale, document, stats) for every catalog."""
+    rows = []
+    for locale in locales or config.locales_present():
+        for document in config.documents():
+            rows.append((locale, document, catalogs.stats(read_catalog(config, locale, document))))
+    return rows
+
+
+def _write(config: Config, path: Path, data: bytes) -> Outcome:
+    changed = write_if_changed(path, data)
+    return Outcome(config.relative(path), "written" if changed else "unchanged")
