@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -62,7 +63,7 @@ def unwrapped_units(markdown: str, flavor: Flavor) -> list[str]:
     renderer = MarkdownIt("commonmark") if flavor == "commonmark" else make_renderer("gfm")
     tokens = renderer.parse(markdown.removeprefix("\ufeff"))  # as the engine reads it
     missing = []
-    for previous, token in zip(tokens, tokens[1:], strict=False):
+    for previous, token in itertools.pairwise(tokens):
         if token.type != "inline" or not token.content.strip():
             continue
         if previous.type in ("paragraph_open", "heading_open", "th_open", "td_open"):

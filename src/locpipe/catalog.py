@@ -6,6 +6,7 @@ business of :mod:`locpipe.project`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections import Counter, defaultdict
@@ -83,6 +84,7 @@ def _template_header(domain: str, creation_date: str) -> PoEntry:
         ("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE"),
         ("Last-Translator", "FULL NAME <EMAIL@ADDRESS>"),
         ("Language-Team", "LANGUAGE <LL@li.org>"),
+        ("Language", ""),  # as xgettext writes it; msgfmt --check wants the field present
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
@@ -110,7 +112,9 @@ def same_template(a: PoFile, b: PoFile) -> bool:
 
 def _without_date(po: PoFile) -> tuple:
     fields = [(k, v) for k, v in po.header_fields() if k != "POT-Creation-Date"]
-    return (fields, po.header.translator_comments, po.entries)
+    # A parsed entry remembers its line; a built one has none. Only the content counts.
+    entries = [dataclasses.replace(entry, line=0) for entry in po.entries]
+    return (fields, po.header.translator_comments, entries)
 
 
 # --- catalogs ------------------------------------------------------------------------------------
@@ -187,6 +191,30 @@ def check_plural_header(catalog: PoFile, locale: str, *, path: str) -> None:
         )
 
 
+def check_translations(catalog: PoFile, *, path: str) -> None:
+    """The errors ``msgfmt --check`` finds in prose translations, raised for the first one.
+
+    A translation that adds or drops the newline at either end of its msgid breaks the layout
+    of what is built from it; msgfmt refuses such a catalog, and so does ``locpipe compile``.
+    Fuzzy and untranslated entries never reach a .mo file, so they are not checked.
+    """
+    for entry in catalog.entries:
+        if entry.obsolete or entry.fuzzy:
+            continue
+        originals = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
+        translations = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+        for translation in translations:
+            if not translation:
+                continue
+            for end, test in (("begin", str.startswith), ("end", str.endswith)):
+                if any(test(text, "\n") != test(translation, "\n") for text in originals):
+                    raise CatalogError(
+                        f"msgid and msgstr do not both {end} with a newline (\\n)",
+                        path=path,
+                        line=entry.line or None,
+                    )
+
+
 # --- merging -------------------------------------------------------------------------------------
 
 
@@ -200,7 +228,7 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
     earlier text.
     """
     old = {key_of(entry): entry for entry in catalog.entries}
-    index = _FuzzyIndex(entry for entry in catalog.entries if entry.msgstr or entry.msgstr_plural)
+    index = _FuzzyIndex(entry for entry in catalog.entries if _has_translation(entry))
     used: set[Key] = set()
     merged: list[PoEntry] = []
     for new in template.entries:
@@ -210,7 +238,13 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
             merged.append(_carried_over(new, previous))
             continue
         candidate = index.best_match(new)
-        merged.append(_fuzzy_from(new, candidate) if candidate else _untranslated(new))
+        if candidate is None:
+            merged.append(_untranslated(new))
+            continue
+        # Its translation and comments live on in the fuzzy entry (with the old msgid as #|), so
+        # it does not also stay behind as obsolete: msgmerge does the same.
+        used.add(key_of(candidate))
+        merged.append(_fuzzy_from(new, candidate))
     obsolete = [
         _obsoleted(entry)
         for key, entry in old.items()
@@ -230,7 +264,9 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
 
 
 def _carried_over(new: PoEntry, previous: PoEntry) -> PoEntry:
-    fuzzy = previous.fuzzy and not previous.obsolete
+    # An obsolete entry that comes back keeps its fuzzy flag: reviving it must not promote a
+    # translation nobody reviewed.
+    fuzzy = previous.fuzzy
     return PoEntry(
         msgid=new.msgid,
         msgctxt=new.msgctxt,
@@ -248,6 +284,9 @@ def _carried_over(new: PoEntry, previous: PoEntry) -> PoEntry:
 
 
 def _fuzzy_from(new: PoEntry, old: PoEntry) -> PoEntry:
+    # The #| strings are the text the translation was made for. An old entry that is itself
+    # fuzzy was translated for *its* #| text, so that history is kept (as msgmerge keeps it).
+    source = old if not (old.fuzzy and old.previous_msgid is not None) else None
     return PoEntry(
         msgid=new.msgid,
         msgctxt=new.msgctxt,
@@ -258,9 +297,9 @@ def _fuzzy_from(new: PoEntry, old: PoEntry) -> PoEntry:
         extracted_comments=list(new.extracted_comments),
         references=list(new.references),
         flags=_flags(new, fuzzy=True),
-        previous_msgctxt=old.msgctxt if old.msgctxt != new.msgctxt else None,
-        previous_msgid=old.msgid,
-        previous_msgid_plural=old.msgid_plural,
+        previous_msgctxt=old.msgctxt if source else old.previous_msgctxt,
+        previous_msgid=old.msgid if source else old.previous_msgid,
+        previous_msgid_plural=old.msgid_plural if source else old.previous_msgid_plural,
     )
 
 
@@ -279,6 +318,10 @@ def _untranslated(new: PoEntry) -> PoEntry:
 def _flags(new: PoEntry, *, fuzzy: bool) -> list[str]:
     flags = [flag for flag in new.flags if flag != "fuzzy"]
     return ["fuzzy", *flags] if fuzzy else flags
+
+
+def _has_translation(entry: PoEntry) -> bool:
+    return bool(entry.msgstr or any(entry.msgstr_plural.values()))
 
 
 def _worth_keeping(entry: PoEntry) -> bool:
@@ -303,37 +346,45 @@ def _obsoleted(entry: PoEntry) -> PoEntry:
 
 
 class _FuzzyIndex:
-    """Candidates for fuzzy matching, found through shared words instead of comparing all pairs."""
+    """Candidates for fuzzy matching, found through shared words instead of comparing all pairs.
+
+    Every choice is ordered by content and catalog position, never by hash order, so the same
+    catalogs always merge to the same bytes.
+    """
 
     def __init__(self, entries: Iterable[PoEntry]) -> None:
-        self._by_word: dict[tuple[str | None, str], list[PoEntry]] = defaultdict(list)
+        self._entries = list(entries)
+        self._by_word: dict[tuple[str | None, str], list[int]] = defaultdict(list)
         self._document_frequency: Counter[str] = Counter()
-        for entry in entries:
+        for position, entry in enumerate(self._entries):
             words = _words(entry.msgid)
             self._document_frequency.update(words)
             for word in words:
-                self._by_word[(entry.msgctxt, word)].append(entry)
+                self._by_word[(entry.msgctxt, word)].append(position)
 
-    def best_match(self, new: PoEntry, *, limit: int = 20) -> PoEntry | None:
+    def best_match(self, new: PoEntry, *, words: int = 8, limit: int = 20) -> PoEntry | None:
         """The most similar safe candidate above the threshold, or None."""
+        # Rare words first: they say the most about which old string this one was. A word no
+        # old string has says nothing, so it must not take one of the few places.
+        known = [word for word in _words(new.msgid) if self._document_frequency[word]]
+        known.sort(key=lambda word: (self._document_frequency[word], word))
         votes: Counter[int] = Counter()
-        candidates: dict[int, PoEntry] = {}
-        # Rare words first: they say the most about which old string this one was.
-        for word in sorted(_words(new.msgid), key=lambda w: self._document_frequency[w])[:8]:
-            for entry in self._by_word.get((new.msgctxt, word), ()):
-                votes[id(entry)] += 1
-                candidates[id(entry)] = entry
+        for word in known[:words]:
+            for position in self._by_word.get((new.msgctxt, word), ()):
+                votes[position] += 1
+        ranked = sorted(votes, key=lambda position: (-votes[position], position))[:limit]
         best: PoEntry | None = None
         best_ratio = FUZZY_THRESHOLD
-        for entry_id, _ in votes.most_common(limit):
-            entry = candidates[entry_id]
+        for position in ranked:
+            entry = self._entries[position]
             if not _safe_to_offer(new, entry):
                 continue
             matcher = difflib.SequenceMatcher(None, new.msgid, entry.msgid, autojunk=False)
             if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
                 continue
             ratio = matcher.ratio()
-            if ratio >= best_ratio and (best is None or ratio > best_ratio):
+            # Strictly better replaces; on a tie the earlier entry in the catalog stays.
+            if ratio > best_ratio or (best is None and ratio >= best_ratio):
                 best, best_ratio = entry, ratio
         return best
 
@@ -374,9 +425,7 @@ class Stats:
 def stats(catalog: PoFile) -> Stats:
     live = [entry for entry in catalog.entries if not entry.obsolete]
     translated = sum(entry.translated() for entry in live)
-    fuzzy = sum(
-        entry.fuzzy and bool(entry.msgstr or any(entry.msgstr_plural.values())) for entry in live
-    )
+    fuzzy = sum(entry.fuzzy and _has_translation(entry) for entry in live)
     caveats = [entry for entry in live if caveat_of(entry) is not None]
     return Stats(
         total=len(live),

@@ -180,9 +180,9 @@ def _stats(args: argparse.Namespace, config: Config) -> int:
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:
-    from locpipe import gate
+    from locpipe import gate, site
 
-    report = gate.check_project(config, _locales(args))
+    report = site.check_project(config, _locales(args))
     print(gate.format_report(report, args.format), end="")
     return EXIT_OK if report.passed else EXIT_FAILED
 

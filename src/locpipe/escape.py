@@ -12,7 +12,7 @@ from typing import Literal
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-from locpipe.parser import Flavor, line_break_newlines
+from locpipe.parser import Flavor, classify_newlines
 
 Kind = Literal["paragraph", "heading", "cell", "row-start cell"]
 """How a unit is written back.
@@ -86,8 +86,9 @@ def _paragraph(text: str, prefix: str, newline: str, flavor: Flavor) -> str:
     """A paragraph's text, each line break written as a backslash hard break."""
     if "\n" not in text:
         return _escape_line_start(_protect_trailing_backslash(text), first=True)
-    # A newline inside raw HTML or a code span is no line break: it stays a plain newline.
-    breaks = line_break_newlines(text, flavor)
+    # A newline inside raw HTML is no line break: it stays a plain newline (its next line still
+    # must not open a block). One inside a code span or link title renders as a space: make it one.
+    breaks, raw_html = classify_newlines(text, flavor)
     pieces: list[str] = []
     line_start = 0
     after_break = True
@@ -95,16 +96,21 @@ def _paragraph(text: str, prefix: str, newline: str, flavor: Flavor) -> str:
         end = text.find("\n", line_start)
         line = text[line_start : end if end >= 0 else len(text)]
         if after_break:
-            line = _escape_line_start(line.lstrip(" \t"), first=line_start == 0)
+            line = line.lstrip(" \t")
+        if line_start == 0 or line_start - 1 in breaks or line_start - 1 in raw_html:
+            line = _escape_line_start(line, first=line_start == 0)
         if end < 0:
             pieces.append(_protect_trailing_backslash(line.rstrip(" \t")))
             return "".join(pieces)
         after_break = end in breaks
         if after_break:
             pieces.append(_protect_trailing_backslash(line.rstrip(" \t")) + "\\")
-        else:
+            pieces.append(newline + prefix)
+        elif end in raw_html:
             pieces.append(line)
-        pieces.append(newline + prefix)
+            pieces.append(newline + prefix)
+        else:
+            pieces.append(line + " ")
         line_start = end + 1
 
 

@@ -115,16 +115,21 @@ def _recording_position(rule: InlineRule) -> InlineRule:
     return recording
 
 
-def line_break_newlines(text: str, flavor: Flavor = "gfm") -> set[int]:
-    """Offsets of the newlines in inline Markdown ``text`` that the parser reads as line breaks.
+def classify_newlines(text: str, flavor: Flavor = "gfm") -> tuple[set[int], set[int]]:
+    """Offsets of the newlines in inline Markdown ``text``: (line breaks, inside raw HTML).
 
-    The others are inside code spans, raw HTML or link titles.
+    Any other newline is inside a code span or a link title, where it renders as a space.
     """
     breaks: set[int] = set()
+    raw_html: set[int] = set()
     for token in make_parser(flavor).parseInline(text):
         for child in token.children or []:
             position = child.meta.get("pos") if child.meta else None
-            if position is None or child.type == "html_inline":
+            if position is None:
                 continue
-            breaks.add(position + 1 if text[position] == "\\" else position)
-    return breaks
+            if child.type == "html_inline":
+                end = position + len(child.content)
+                raw_html.update(i for i in range(position, end) if text[i] == "\n")
+            else:
+                breaks.add(position + 1 if text[position] == "\\" else position)
+    return breaks, raw_html

@@ -9,6 +9,7 @@ escaped translations and copies every other byte of the source unchanged.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Unit:
     """The source's line ending at this unit."""
     guard_pipes: bool = False
     """An ATX heading directly above a table delimiter row: a ``|`` would turn it into a table."""
+    token_index: int = -1
+    """Index of the unit's ``inline`` token in :attr:`Document.tokens`."""
 
 
 @dataclass(slots=True)
@@ -54,6 +57,8 @@ class Document:
     path: str
     flavor: Flavor = "gfm"
     units: list[Unit] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    """markdown-it-py's tokens for the document, for rendering it without parsing again."""
     _text: str = ""
     """The text offsets refer to: ``source`` without a BOM, line endings normalized."""
     _offset: Callable[[int], int] = int
@@ -128,6 +133,7 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
         source=markdown, path=path, flavor=flavor, _text=text, _offset=_offset_map(body, text, bom)
     )
     document.units = list(_units(tokens, text, path, _newline_style(body)))
+    document.tokens = tokens
     return document
 
 
@@ -215,7 +221,9 @@ def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[
             parent = tokens[index - 1]
             if row_cells is None and parent.type in ("th_open", "td_open"):
                 row_cells = _cell_spans(text, *token.meta["lines"][0])
-            unit = _unit(token, parent, text, path, newline, row_cells, cell_index, containers)
+            unit = _unit(
+                token, parent, text, path, newline, row_cells, cell_index, containers, index
+            )
             if parent.type in ("th_open", "td_open"):
                 cell_index += 1
             if unit is None:
@@ -248,6 +256,7 @@ def _unit(
     row_cells: list[tuple[int, int]] | None,
     cell_index: int,
     containers: list[str],
+    token_index: int,
 ) -> Unit | None:
     content = token.content
     lines = token.meta.get("lines")
@@ -294,6 +303,7 @@ def _unit(
         prefix=escape.continuation_prefix(text[line_begin:start]),
         newline=newline,
         guard_pipes=guard_pipes,
+        token_index=token_index,
     )
 
 
@@ -575,22 +585,7 @@ def _governed(unit: Unit, active: list[_Governance]) -> Unit | None:
         caveat = governance.caveat or caveat
         notes += governance.notes
         governance.used = True
-    message = unit.message
-    message = Message(
-        msgid=message.msgid,
-        msgctxt=context,
-        line=message.line,
-        comments=message.comments + notes,
-        flags=message.flags,
-        caveat=caveat,
-        path=message.path,
+    message = dataclasses.replace(
+        unit.message, msgctxt=context, comments=unit.message.comments + notes, caveat=caveat
     )
-    return Unit(
-        message=message,
-        start=unit.start,
-        end=unit.end,
-        kind=unit.kind,
-        prefix=unit.prefix,
-        newline=unit.newline,
-        guard_pipes=unit.guard_pipes,
-    )
+    return dataclasses.replace(unit, message=message)

@@ -1,0 +1,470 @@
+"""The caveat gate: no locale is published unless every required safety caveat survived.
+
+The caveats are always extracted again from the current source (never read from the ``.po``
+files), then each is checked in each locale's catalog and on the rendered page. Each rule is a
+small function with a stable code; the first line of its docstring is its title.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from xml.sax.saxutils import quoteattr
+
+from locpipe.catalog import caveat_of, key_of
+from locpipe.config import Config
+from locpipe.errors import ConfigError
+from locpipe.model import Message
+from locpipe.parser import make_renderer
+from locpipe.pofile import PoEntry, PoFile
+from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry, missing_terms
+from locpipe.render import LocalizedDocument, plain_text, visible_text
+
+PSEUDO_LOCALES = frozenset({"en_XA"})
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule that failed for one caveat in one locale."""
+
+    code: str
+    locale: str
+    caveat: str
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {self.locale} {self.caveat}: {self.message}"
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything the gate found: per locale, the caveats checked and the findings."""
+
+    checked: dict[str, list[str]] = field(default_factory=dict)
+    """locale → caveat ids checked (in source order)."""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+    def failing_locales(self) -> set[str]:
+        return {finding.locale for finding in self.findings}
+
+
+# --- rules on one translated entry ---------------------------------------------------------------
+
+EntryRule = Callable[[str, str, str, tuple[tuple[str, ...], ...] | None], str | None]
+"""(locale, msgid, msgstr, required terms) → failure message, or None."""
+
+
+def copied_english(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C006 translation is the English text copied."""
+    if locale in PSEUDO_LOCALES:
+        return None
+    if _letters(msgstr) == _letters(msgid):
+        return "translation is the English text copied"
+    return None
+
+
+def required_terms(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C007 a required term is missing."""
+    if locale in PSEUDO_LOCALES or not terms:
+        return None
+    missing = missing_terms(plain_text(msgstr), terms, locale)
+    if missing:
+        return "required term(s) missing: " + ", ".join(repr(term) for term in missing)
+    return None
+
+
+def markup_changed(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C008 links, images, code spans or inline HTML differ from the English."""
+    source, translation = _markup(msgid), _markup(msgstr)
+    if source == translation:
+        return None
+    added = translation - source
+    removed = source - translation
+    parts = []
+    if added:
+        parts.append("added " + ", ".join(sorted(_describe(item) for item in added.elements())))
+    if removed:
+        parts.append("lost " + ", ".join(sorted(_describe(item) for item in removed.elements())))
+    return "markup differs from the English: " + "; ".join(parts)
+
+
+def numbers_changed(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C009 numbers or units differ from the English."""
+    source, translation = _numbers(msgid), _numbers(msgstr)
+    if source != translation:
+        return (
+            f"numbers differ from the English: {sorted(source.elements())} "
+            f"became {sorted(translation.elements())}"
+        )
+    return None
+
+
+def broken_markup(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C011 markup in the translation breaks or swallows text."""
+    leaked = _delimiters_shown(msgstr) - _delimiters_shown(msgid)
+    if leaked:
+        return "unbalanced markup is shown as text: " + ", ".join(
+            f"{char!r} x{count}" for char, count in sorted(leaked.items())
+        )
+    if _emphasis(msgid) != _emphasis(msgstr):
+        return "emphasis differs from the English (an unclosed or extra delimiter?)"
+    return None
+
+
+#: The rules run on every translated caveat entry, in this order.
+ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
+    ("C006", copied_english),
+    ("C007", required_terms),
+    ("C008", markup_changed),
+    ("C009", numbers_changed),
+    ("C011", broken_markup),
+)
+
+#: Every rule code with its title, for documentation and reports.
+RULES = {
+    "C001": "the caveat's entry is missing from the catalog",
+    "C002": "the caveat's entry is obsolete",
+    "C003": "translation is fuzzy",
+    "C004": "caveat is untranslated",
+    "C005": "stale: the English caveat changed since it was translated",
+    **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in ENTRY_RULES},
+    "C010": "the translated caveat is not visible on the built page",
+}
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in fold(plain_text(text)) if char.isalnum())
+
+
+_LINKISH = frozenset({"link_open", "image", "code_inline", "html_inline"})
+
+
+def _markup(text: str) -> Counter[tuple[str, str]]:
+    items: Counter[tuple[str, str]] = Counter()
+    for token in make_renderer().parseInline(text):
+        for child in token.children or []:
+            if child.type == "link_open":
+                items[("link", str(child.attrGet("href")))] += 1
+            elif child.type == "image":
+                items[("image", str(child.attrGet("src")))] += 1
+            elif child.type == "code_inline":
+                items[("code", child.content)] += 1
+            elif child.type == "html_inline":
+                items[("html", re.sub(r"\s+", " ", child.content))] += 1
+    return items
+
+
+def _describe(item: tuple[str, str]) -> str:
+    kind, value = item
+    return f"{kind} {value!r}"
+
+
+_NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
+
+
+def _numbers(text: str) -> Counter[str]:
+    digits = "".join(
+        str(unicodedata.digit(char)) if char.isdigit() else char for char in plain_text(text)
+    )
+    numbers: Counter[str] = Counter()
+    for match in _NUMBER.finditer(digits):
+        numbers[re.sub(r"[.,\u066b\u066c]", ".", match.group())] += 1
+    numbers["%"] = len(re.findall(r"[%٪％]", digits))
+    return +numbers
+
+
+def _delimiters_shown(text: str) -> Counter[str]:
+    shown = plain_text(text)
+    return Counter(char for char in shown if char in "*_`~")
+
+
+def _emphasis(text: str) -> Counter[str]:
+    kinds: Counter[str] = Counter()
+    for token in make_renderer().parseInline(text):
+        for child in token.children or []:
+            if child.type in ("em_open", "strong_open", "s_open"):
+                kinds[child.type] += 1
+    return kinds
+
+
+# --- checking a locale ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaveatSite:
+    """A caveat in the source: its id and the messages it consists of."""
+
+    id: str
+    messages: tuple[Message, ...]
+
+
+def caveat_sites(messages: list[Message]) -> list[CaveatSite]:
+    grouped: dict[str, list[Message]] = {}
+    for message in messages:
+        if message.caveat is not None:
+            grouped.setdefault(message.caveat, []).append(message)
+    return [CaveatSite(caveat, tuple(found)) for caveat, found in grouped.items()]
+
+
+def check_catalog(
+    locale: str,
+    sites: list[CaveatSite],
+    catalog: PoFile | None,
+    catalog_path: str,
+    registry: dict[str, CaveatSpec],
+) -> list[Finding]:
+    """The catalog rules (C001–C009, C011) for every caveat of one document in one locale."""
+    live: dict[tuple[str | None, str], PoEntry] = {}
+    obsolete: dict[tuple[str | None, str], PoEntry] = {}
+    by_caveat: dict[str, list[PoEntry]] = {}
+    for entry in catalog.entries if catalog else []:
+        (obsolete if entry.obsolete else live)[key_of(entry)] = entry
+        caveat = caveat_of(entry)
+        if caveat is not None and not entry.obsolete:
+            by_caveat.setdefault(caveat, []).append(entry)
+    findings = []
+    for site in sites:
+        spec = registry.get(site.id)
+        terms = spec.terms.get(locale) if spec else None
+        for message in site.messages:
+            findings += _check_message(
+                locale, site.id, message, live, obsolete, by_caveat, catalog_path, terms
+            )
+    return findings
+
+
+def _check_message(
+    locale, caveat, message, live, obsolete, by_caveat, catalog_path, terms
+) -> Iterator[Finding]:
+    def finding(code: str, text: str, entry: PoEntry | None = None) -> Finding:
+        if entry is None:
+            return Finding(code, locale, caveat, message.path, message.line, text)
+        return Finding(code, locale, caveat, catalog_path, entry.line, text)
+
+    entry = live.get(key_of(message))
+    if entry is None:
+        old = obsolete.get(key_of(message))
+        if old is not None:
+            yield finding("C002", "the caveat's entry is obsolete (#~) in the catalog", old)
+            return
+        stale = [e for e in by_caveat.get(caveat, []) if e.msgid != message.msgid]
+        if stale:
+            yield finding(
+                "C005",
+                "stale: the English caveat changed since it was translated (run `locpipe update`)",
+                stale[0],
+            )
+            return
+        yield finding("C001", "the caveat's entry is missing from the catalog")
+        return
+    if entry.fuzzy:
+        yield finding("C003", "translation is fuzzy", entry)
+        return
+    if not entry.msgstr:
+        yield finding("C004", "caveat is untranslated", entry)
+        return
+    for code, rule in ENTRY_RULES:
+        failure = rule(locale, entry.msgid, entry.msgstr, terms)
+        if failure is not None:
+            yield finding(code, failure, entry)
+
+
+def check_page(
+    locale: str,
+    sites: list[CaveatSite],
+    localized: LocalizedDocument,
+    page_html: str,
+    page_path: str,
+) -> list[Finding]:
+    """C010: each caveat's translated text is visible on the page, inside its callout."""
+    seen = visible_text(page_html)
+    translated = {}
+    for message in localized.source.messages:
+        if message.caveat is not None:
+            translated.setdefault(message.caveat, [])
+    findings = []
+    fallback = {(m.line, m.msgid) for m in localized.fallbacks}
+    page_units = _translated_texts(localized)
+    for site in sites:
+        callout = seen.callouts.get(site.id, "")
+        for message in site.messages:
+            if (message.line, message.msgid) in fallback:
+                continue  # no translation: reported by the catalog rules
+            text = page_units.get((message.line, message.msgid), "")
+            if not text or text not in callout or text not in seen.page:
+                findings.append(
+                    Finding(
+                        "C010",
+                        locale,
+                        site.id,
+                        page_path,
+                        message.line,
+                        "the translated caveat is not visible on the built page",
+                    )
+                )
+    return findings
+
+
+def _translated_texts(localized: LocalizedDocument) -> dict[tuple[int, str], str]:
+    from locpipe.segment import parse_document
+
+    page = parse_document(
+        localized.markdown, path=localized.source.path, flavor=localized.source.flavor
+    )
+    texts = {}
+    if len(page.units) == len(localized.source.units):
+        for original, unit in zip(localized.source.units, page.units, strict=True):
+            key = (original.message.line, original.message.msgid)
+            texts[key] = plain_text(unit.message.msgid)
+    return texts
+
+
+def check_registry(
+    config: Config, sites_by_document: dict[str, list[CaveatSite]]
+) -> dict[str, CaveatSpec]:
+    """The registry, after checking it and the sources name the same caveats (else exit 2)."""
+    path = config.source / REGISTRY_NAME
+    shown = config.relative(path)
+    registry = load_registry(path, shown_as=shown)
+    in_sources: dict[str, Message] = {}
+    for sites in sites_by_document.values():
+        for site in sites:
+            first = site.messages[0]
+            if site.id in in_sources:
+                other = in_sources[site.id]
+                raise ConfigError(
+                    f"caveat {site.id!r} is also used in {other.location}: caveat ids must be unique",
+                    path=first.path,
+                    line=first.line,
+                )
+            in_sources[site.id] = first
+    for caveat, message in in_sources.items():
+        if caveat not in registry:
+            raise ConfigError(
+                f"caveat {caveat!r} has no entry in {shown}", path=message.path, line=message.line
+            )
+    for caveat, spec in registry.items():
+        if caveat not in in_sources:
+            raise ConfigError(
+                f"registered caveat {caveat!r} is not marked in any source document",
+                path=shown,
+                line=spec.line,
+            )
+    return registry
+
+
+def check_terms_registered(
+    registry: dict[str, CaveatSpec], locales: list[str], config: Config
+) -> None:
+    """Every published locale must say which terms each caveat needs (else exit 2)."""
+    shown = config.relative(config.source / REGISTRY_NAME)
+    for spec in registry.values():
+        for locale in locales:
+            if (
+                locale not in PSEUDO_LOCALES
+                and locale != config.source_locale
+                and locale not in spec.terms
+            ):
+                raise ConfigError(
+                    f"caveat {spec.id!r} has no required terms for locale {locale} "
+                    f"(add [{spec.id}.terms] {locale} = [...])",
+                    path=shown,
+                    line=spec.line,
+                )
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def format_report(report: Report, style: str) -> str:
+    if style == "json":
+        return (
+            json.dumps(
+                {
+                    "passed": report.passed,
+                    "locales": {
+                        locale: {
+                            "passed": locale not in report.failing_locales(),
+                            "caveats": caveats,
+                        }
+                        for locale, caveats in report.checked.items()
+                    },
+                    "findings": [
+                        {
+                            "code": f.code,
+                            "locale": f.locale,
+                            "caveat": f.caveat,
+                            "path": f.path,
+                            "line": f.line,
+                            "message": f.message,
+                        }
+                        for f in report.findings
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    if style == "junit":
+        return _junit(report)
+    if style == "github":
+        return "".join(
+            f"::error file={f.path},line={f.line},title={f.code} {f.locale} {f.caveat}::"
+            f"{_github_escape(f.message)}\n"
+            for f in report.findings
+        )
+    lines = [str(finding) for finding in report.findings]
+    for locale, caveats in report.checked.items():
+        failed = sorted({f.caveat for f in report.findings if f.locale == locale})
+        if failed:
+            lines.append(
+                f"{locale}: FAILED: {len(failed)} of {len(caveats)} caveat(s): {', '.join(failed)}"
+            )
+        else:
+            lines.append(f"{locale}: ok: all {len(caveats)} caveat(s) pass")
+    if not report.checked:
+        lines.append("no target locales to check")
+    return "".join(line + "\n" for line in lines)
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _junit(report: Report) -> str:
+    cases = []
+    failures = 0
+    for locale, caveats in report.checked.items():
+        for caveat in caveats:
+            found = [f for f in report.findings if f.locale == locale and f.caveat == caveat]
+            name = quoteattr(f"{locale} {caveat}")
+            if found:
+                failures += 1
+                body = html.escape("\n".join(str(f) for f in found), quote=False)
+                message = quoteattr(found[0].message)
+                cases.append(
+                    f'    <testcase classname="locpipe.caveats.{locale}" name={name}>\n'
+                    f'      <failure message={message} type="{found[0].code}">{body}</failure>\n'
+                    "    </testcase>\n"
+                )
+            else:
+                cases.append(f'    <testcase classname="locpipe.caveats.{locale}" name={name}/>\n')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites tests="{len(cases)}" failures="{failures}">\n'
+        f'  <testsuite name="locpipe caveats" tests="{len(cases)}" failures="{failures}">\n'
+        + "".join(cases)
+        + "  </testsuite>\n</testsuites>\n"
+    )

@@ -1,0 +1,169 @@
+"""Catalog + source → localized Markdown → HTML body, with caveats as callouts.
+
+The gate and the site both render through here, so the gate checks the very HTML that is
+published.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from markdown_it.token import Token
+
+from locpipe.catalog import key_of
+from locpipe.model import Message
+from locpipe.parser import make_renderer
+from locpipe.pofile import PoFile
+from locpipe.segment import Document, parse_document
+
+
+def translations_of(catalog: PoFile | None) -> dict[tuple[str | None, str], str]:
+    """The translations a page may use: live, not fuzzy, not empty. Nothing else ever ships."""
+    if catalog is None:
+        return {}
+    return {key_of(entry): entry.msgstr for entry in catalog.entries if entry.translated()}
+
+
+@dataclass(slots=True)
+class LocalizedDocument:
+    """A document in one locale: its Markdown, and which units fell back to the source."""
+
+    source: Document
+    markdown: str
+    fallbacks: list[Message] = field(default_factory=list)
+    """Non-caveat messages shown in the source language (no usable translation)."""
+
+
+def localize_with(
+    source: Document, translations: dict[tuple[str | None, str], str]
+) -> LocalizedDocument:
+    """``source`` localized from ``translations``; a missing translation keeps the source text."""
+    fallbacks: list[Message] = []
+
+    def translate(message: Message) -> str | None:
+        found = translations.get(key_of(message))
+        if found is None:
+            fallbacks.append(message)
+        return found
+
+    markdown = source.localize(translate)
+    return LocalizedDocument(source=source, markdown=markdown, fallbacks=fallbacks)
+
+
+def render_body(localized: LocalizedDocument, *, source_language: str = "en") -> str:
+    """The HTML of a localized document: caveats in callouts, fallbacks marked with ``lang``."""
+    source = localized.source
+    page = parse_document(localized.markdown, path=source.path, flavor=source.flavor)
+    tokens = page.tokens
+    fallback_keys = {(m.line, m.msgid) for m in localized.fallbacks}
+    if len(page.units) == len(source.units):
+        # Same block structure, so units pair up in order; insert from the end to keep indexes.
+        for original, unit in reversed(list(zip(source.units, page.units, strict=True))):
+            message = original.message
+            if (message.line, message.msgid) in fallback_keys:
+                _wrap_inline(
+                    tokens, unit.token_index, f'<span lang="{source_language}">', "</span>"
+                )
+            if message.caveat is not None:
+                _callout(tokens, unit.token_index, message.caveat)
+    renderer = make_renderer(source.flavor)  # type: ignore[arg-type]
+    return renderer.renderer.render(tokens, renderer.options, {})
+
+
+def _wrap_inline(tokens: list[Token], index: int, opening: str, closing: str) -> None:
+    children = tokens[index].children or []
+    tokens[index].children = [
+        Token("html_inline", "", 0, content=opening),
+        *children,
+        Token("html_inline", "", 0, content=closing),
+    ]
+
+
+def _callout(tokens: list[Token], index: int, caveat: str) -> None:
+    attributes = f'class="caveat" role="note" data-caveat="{html.escape(caveat)}"'
+    parent = tokens[index - 1]
+    if parent.type == "paragraph_open" and tokens[index + 1].type == "paragraph_close":
+        tokens.insert(index + 2, Token("html_block", "", 0, content="</div>\n"))
+        tokens.insert(index - 1, Token("html_block", "", 0, content=f"<div {attributes}>\n"))
+    else:
+        _wrap_inline(tokens, index, f"<span {attributes}>", "</span>")
+
+
+# --- what a reader sees --------------------------------------------------------------------------
+
+_HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0", re.I)
+
+
+class _VisibleText(HTMLParser):
+    """Collects the text a reader sees, overall and inside each caveat callout."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, str | None]] = []
+        self.visible: list[str] = []
+        self.callouts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            return
+        attributes = dict(attrs)
+        hidden = (
+            tag in _HIDDEN_TAGS
+            or "hidden" in attributes
+            or bool(_HIDING_STYLE.search(attributes.get("style") or ""))
+        )
+        self.stack.append((tag, hidden, attributes.get("data-caveat")))
+
+    def handle_endtag(self, tag: str) -> None:
+        for position in range(len(self.stack) - 1, -1, -1):
+            if self.stack[position][0] == tag:
+                del self.stack[position:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if any(hidden for _, hidden, _ in self.stack):
+            return
+        self.visible.append(data)
+        for _, _, caveat in self.stack:
+            if caveat is not None:
+                self.callouts.setdefault(caveat, []).append(data)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleText:
+    """The text of a page as a reader sees it."""
+
+    page: str
+    callouts: dict[str, str]
+
+
+def visible_text(page_html: str) -> VisibleText:
+    parser = _VisibleText()
+    parser.feed(page_html)
+    parser.close()
+    return VisibleText(
+        page=_squeeze("".join(parser.visible)),
+        callouts={key: _squeeze("".join(parts)) for key, parts in parser.callouts.items()},
+    )
+
+
+def plain_text(inline_markdown: str, flavor: str = "gfm") -> str:
+    """What inline Markdown says, as text: every character a reader could be shown."""
+    rendered = make_renderer(flavor).renderInline(inline_markdown)  # type: ignore[arg-type]
+    text = re.sub(r"<[^>]*>", "", rendered)
+    return _squeeze(html.unescape(text))
+
+
+PageRenderer = Callable[[LocalizedDocument], str]

@@ -1,0 +1,283 @@
+"""The caveat gate: every way a caveat can be lost fails `check` and keeps `build` from publishing."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from locpipe.cli import main
+from locpipe.pofile import encode_po, parse_po
+from tests.markdown_html import FIXTURES
+
+ROOT = Path(__file__).parent.parent
+PROJECT = FIXTURES / "project"
+CAVEATS = [
+    "experimental-stage",
+    "multiple-sessions",
+    "availability-regulatory",
+    "conclusion-experimental",
+    "consult-professional",
+]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A project with the article, Spanish terms, and a Spanish catalog whose caveats pass."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    (tmp_path / "source").mkdir()
+    shutil.copy(ROOT / "source" / "article.md", tmp_path / "source" / "article.md")
+    shutil.copy(PROJECT / "caveats-es.toml", tmp_path / "source" / "caveats.toml")
+    catalog = tmp_path / "locales" / "es" / "LC_MESSAGES" / "article.po"
+    catalog.parent.mkdir(parents=True)
+    shutil.copy(PROJECT / "article-es.po", catalog)
+    assert main(["-C", str(tmp_path), "update", "-q"]) == 0
+    return tmp_path
+
+
+def catalog_path(project: Path) -> Path:
+    return project / "locales" / "es" / "LC_MESSAGES" / "article.po"
+
+
+def edit_caveat(project: Path, caveat: str, change) -> None:
+    path = catalog_path(project)
+    po = parse_po(path.read_bytes(), path="article.po")
+    for entry in po.entries:
+        if f"caveat: {caveat}" in entry.extracted_comments:
+            change(po, entry)
+    path.write_bytes(encode_po(po))
+
+
+def check(project: Path, capsys, *extra: str) -> tuple[int, str]:
+    code = main(["-C", str(project), "check", *extra])
+    return code, capsys.readouterr().out
+
+
+def test_a_complete_translation_passes(project, capsys):
+    code, out = check(project, capsys)
+    assert (code, out) == (0, "es: ok: all 5 caveat(s) pass\n")
+
+
+def _set(attribute, value):
+    return lambda po, entry: setattr(entry, attribute, value)
+
+
+def _replace(old, new):
+    return lambda po, entry: setattr(entry, "msgstr", entry.msgstr.replace(old, new))
+
+
+MUTATIONS = {
+    "fuzzy": (
+        "multiple-sessions",
+        lambda po, e: e.flags.append("fuzzy"),
+        "C003",
+        "translation is fuzzy",
+    ),
+    "untranslated": ("multiple-sessions", _set("msgstr", ""), "C004", "untranslated"),
+    "deleted": ("multiple-sessions", lambda po, e: po.entries.remove(e), "C001", "missing"),
+    "obsolete": ("multiple-sessions", _set("obsolete", True), "C002", "obsolete"),
+    "copied-english": (
+        "multiple-sessions",
+        lambda po, e: setattr(e, "msgstr", e.msgid),
+        "C006",
+        "English text copied",
+    ),
+    "term-removed": (
+        "experimental-stage",
+        _replace("experimental", "en pruebas"),
+        "C007",
+        "'experimental'",
+    ),
+    "link-added": (
+        "consult-professional",
+        _replace("profesional", "[profesional](https://x.example)"),
+        "C008",
+        "added link 'https://x.example'",
+    ),
+    "html-added": (
+        "consult-professional",
+        _replace("Los pacientes", "<b>Los</b> pacientes"),
+        "C008",
+        "added html",
+    ),
+    "number-added": (
+        "multiple-sessions",
+        _replace("varios tratamientos", "varios tratamientos (2)"),
+        "C009",
+        "numbers differ",
+    ),
+    "unclosed-emphasis": (
+        "multiple-sessions",
+        _replace("**Varias sesiones:**", "**Varias sesiones:"),
+        "C011",
+        "unbalanced markup",
+    ),
+    "hidden-text": (
+        "consult-professional",
+        _replace("Los pacientes", '<span style="display:none">Los pacientes</span>'),
+        "C010",
+        "not visible on the built page",
+    ),
+    "commented-out": (
+        "conclusion-experimental",
+        _replace(
+            "todavía se encuentra en fases experimentales",
+            "<!-- todavía se encuentra en fases experimentales -->",
+        ),
+        "C008",
+        "added html '<!--",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("caveat", "change", "code", "message"), MUTATIONS.values(), ids=MUTATIONS.keys()
+)
+def test_a_lost_caveat_fails_the_check_with_its_rule(
+    project, capsys, caveat, change, code, message
+):
+    edit_caveat(project, caveat, change)
+    status, out = check(project, capsys)
+    assert status == 1
+    lines = [line for line in out.splitlines() if f" {code} es {caveat}: " in line]
+    assert lines, out
+    assert message in lines[0]
+    assert re.match(
+        r"^(locales/es/LC_MESSAGES/article\.po|source/article\.md|build/es/article\.html):\d+: ",
+        lines[0],
+    )
+    assert out.splitlines()[-1].startswith("es: FAILED: ")
+
+
+def test_a_changed_english_caveat_is_stale_until_updated(project, capsys):
+    article = project / "source" / "article.md"
+    article.write_text(
+        article.read_text().replace("to achieve optimal\n  results", "to see results")
+    )
+    status, out = check(project, capsys)
+    assert status == 1
+    assert "C005 es multiple-sessions: stale" in out
+    assert main(["-C", str(project), "update", "-q"]) == 0
+    status, out = check(project, capsys)
+    assert status == 1
+    assert "C003 es multiple-sessions: translation is fuzzy" in out
+
+
+def test_a_caveat_added_to_the_english_fails_until_translated(project, capsys):
+    article = project / "source" / "article.md"
+    article.write_text(
+        article.read_text() + "\n<!-- caveat: new-warning -->\nDo not stop other treatments.\n"
+    )
+    registry = project / "source" / "caveats.toml"
+    registry.write_text(
+        registry.read_text()
+        + '\n[new-warning]\ndescription = "x"\n[new-warning.terms]\nes = ["tratamientos"]\n'
+    )
+    status, out = check(project, capsys)
+    assert status == 1
+    assert re.search(r"^source/article\.md:\d+: C001 es new-warning: ", out, re.MULTILINE)
+
+
+def test_a_locale_without_a_catalog_fails_every_caveat(project, capsys):
+    (project / "pyproject.toml").write_text('[tool.locpipe]\ntarget-locales = ["es", "fr"]\n')
+    registry = project / "source" / "caveats.toml"
+    text = registry.read_text()
+    for caveat in CAVEATS:
+        text = text.replace(f"[{caveat}.terms]\n", f'[{caveat}.terms]\nfr = ["x"]\n')
+    registry.write_text(text)
+    status, out = check(project, capsys)
+    assert status == 1
+    assert sorted(re.findall(r"C001 fr (\S+):", out)) == sorted(CAVEATS)
+
+
+@pytest.mark.parametrize(
+    ("registry_change", "message"),
+    [
+        (
+            lambda t: t.replace("[multiple-sessions]", "[other-id]").replace(
+                "[multiple-sessions.terms]", "[other-id.terms]"
+            ),
+            "caveat 'multiple-sessions' has no entry in source/caveats.toml",
+        ),
+        (
+            lambda t: t + '\n[unused]\ndescription = "x"\n',
+            "registered caveat 'unused' is not marked",
+        ),
+        (
+            lambda t: re.sub(r"(\[consult-professional\.terms\]\n)es = .*\n", r"\1", t),
+            "has no required terms for locale es",
+        ),
+    ],
+    ids=["caveat-not-registered", "registered-not-in-source", "no-terms-for-locale"],
+)
+def test_registry_and_sources_must_agree(project, capsys, registry_change, message):
+    registry = project / "source" / "caveats.toml"
+    registry.write_text(registry_change(registry.read_text()))
+    assert main(["-C", str(project), "check"]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert re.match(r"^source/(article\.md|caveats\.toml):\d+: error: ", err)
+
+
+def test_report_formats(project, capsys):
+    edit_caveat(project, "multiple-sessions", lambda po, e: e.flags.append("fuzzy"))
+    status, out = check(project, capsys, "--format", "json")
+    data = json.loads(out)
+    assert status == 1 and data["passed"] is False
+    assert data["findings"][0]["code"] == "C003"
+    assert data["locales"]["es"]["caveats"] == CAVEATS
+    status, out = check(project, capsys, "--format", "junit")
+    suite = ET.fromstring(out)
+    cases = suite.findall(".//testcase")
+    assert len(cases) == 5
+    assert [c.get("name") for c in cases if c.find("failure") is not None] == [
+        "es multiple-sessions"
+    ]
+    status, out = check(project, capsys, "--format", "github")
+    assert out.startswith("::error file=locales/es/LC_MESSAGES/article.po,line=")
+    assert "title=C003 es multiple-sessions::translation is fuzzy" in out
+
+
+def test_build_publishes_passing_locales_and_withholds_failing_ones(project, capsys):
+    assert main(["-C", str(project), "build", "-q"]) == 0
+    assert (project / "build" / "es" / "article.html").is_file()
+    html = (project / "build" / "es" / "article.html").read_text()
+    assert '<html lang="es" dir="ltr">' in html
+    assert html.count('role="note"') == 5
+    edit_caveat(project, "consult-professional", _set("msgstr", ""))
+    assert main(["-C", str(project), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "error: es not published: caveat(s) failing: consult-professional" in err
+    assert not (project / "build" / "es").exists()  # nothing left from the earlier build
+    assert (project / "build" / "en" / "article.html").is_file()
+    assert (
+        "es"
+        not in (project / "build" / "en" / "article.html").read_text().split("hreflang=")[1][:5]
+    )
+
+
+def test_a_failed_build_leaves_the_previous_build_as_it_was(project, monkeypatch):
+    assert main(["-C", str(project), "build", "-q"]) == 0
+    before = {p: p.read_bytes() for p in (project / "build").rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("locpipe.site._write_index", broken)
+    with pytest.raises(OSError):
+        main(["-C", str(project), "build", "-q"])
+    after = {p: p.read_bytes() for p in (project / "build").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".build-")]
+
+
+def test_non_caveat_fallbacks_are_marked_english_and_reported(project):
+    assert main(["-C", str(project), "build", "-q"]) == 0
+    html = (project / "build" / "es" / "article.html").read_text()
+    assert '<span lang="en">What Are UC-MSCs?</span>' in html
+    missing = json.loads((project / "build" / "es" / "missing.json").read_text())
+    assert "source/article.md:16" in missing["article"]
