@@ -261,9 +261,7 @@ def _tokenize_line(line: str, lines: _LineNumbers, path: str, charset: str) -> I
         else:
             match = _WORD_RE.match(line, i)
             if match is None:
-                raise CatalogError(
-                    f"unexpected {char!r} outside a string", path=path, line=number
-                )
+                raise CatalogError(f"unexpected {char!r} outside a string", path=path, line=number)
             word, i = match.group(), match.end()
             yield _keyword_token(word, line, i, number, path, obsolete, previous)
             if word == "msgstr" and (index := _PLURAL_INDEX_RE.match(line, i)) is not None:
@@ -425,8 +423,10 @@ class _Parser:
             entry.msgid_plural = self._strings_after_keyword()
             self._plural_forms(entry, token)
             return
-        if token is None or token.kind == "comment":
-            self._fail(token or msgid, "missing 'msgstr' after 'msgid'")
+        if token is None:
+            self._fail(msgid, "missing 'msgstr' after 'msgid'")
+        if token.kind == "comment":
+            self._fail(token, "comment inside an entry: missing 'msgstr' after 'msgid'")
         if token.kind != "keyword" or token.value != "msgstr" or token.index is not None:
             self._fail(token, f"expected 'msgstr', found '{self._name(token)}'")
         self._check_obsolete(token, entry)
@@ -556,7 +556,7 @@ def _check_duplicates(header: PoEntry, entries: list[PoEntry], path: str) -> Non
             raise CatalogError(message, path=path, line=entry.line)
         seen[key] = entry.line
         if key == (None, "") and not entry.obsolete:
-            message = "header entry (msgid \"\") must be the first entry"
+            message = 'header entry (msgid "") must be the first entry'
             raise CatalogError(message, path=path, line=entry.line)
 
 
@@ -596,9 +596,7 @@ class _Style(NamedTuple):
 
 
 # libunistring's is_cjk_encoding(): the charsets whose ambiguous characters are wide.
-_CJK_ENCODINGS = frozenset(
-    {"EUCJP", "GB2312", "GBK", "EUCTW", "BIG5", "EUCKR", "CP949", "JOHAB"}
-)
+_CJK_ENCODINGS = frozenset({"EUCJP", "GB2312", "GBK", "EUCTW", "BIG5", "EUCKR", "CP949", "JOHAB"})
 
 
 def _canonical(charset: str) -> str:
@@ -672,7 +670,38 @@ def _strip_dot_slash(item: str) -> str:
 
 
 # The format languages of gettext 0.21, in the order it writes their flags.
-_FORMAT_LANGUAGES = ["c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript", "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal", "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace", "php", "gcc-internal", "gfc-internal", "ycp"]
+_FORMAT_LANGUAGES = [
+    "c",
+    "objc",
+    "python",
+    "python-brace",
+    "java",
+    "java-printf",
+    "csharp",
+    "javascript",
+    "scheme",
+    "lisp",
+    "elisp",
+    "librep",
+    "ruby",
+    "sh",
+    "awk",
+    "lua",
+    "object-pascal",
+    "smalltalk",
+    "qt",
+    "qt-plural",
+    "kde",
+    "kde-kuit",
+    "boost",
+    "tcl",
+    "perl",
+    "perl-brace",
+    "php",
+    "gcc-internal",
+    "gfc-internal",
+    "ycp",
+]
 _FORMAT_FLAG_RE = re.compile(r"(no-|possible-|impossible-)?([a-z0-9+-]+?)-format")
 _RANGE_RE = re.compile(r"range: ([0-9]+)\.\.([0-9]+)")
 _MAYBE = ("", "possible-")  # "c-format" and "possible-c-format" are both written "c-format"
@@ -689,9 +718,8 @@ def _gnu_flags(entry: PoEntry) -> tuple[list[str], bool, str | None]:
         elif (match := _RANGE_RE.fullmatch(flag)) is not None:
             low, high = int(match.group(1)), int(match.group(2))
             span = (low, high) if low <= high else span
-        elif (match := _FORMAT_FLAG_RE.fullmatch(flag)) is not None:
-            if match.group(2) in _FORMAT_LANGUAGES:
-                formats[match.group(2)] = match.group(1) or ""
+        elif (match := _FORMAT_FLAG_RE.fullmatch(flag)) and match[2] in _FORMAT_LANGUAGES:
+            formats[match[2]] = match[1] or ""
     flags = ["fuzzy"] if entry.fuzzy and _first_msgstr(entry) else []
     # GNU keeps the directives of the first language the strings may be in whole.
     language = next((name for name in _FORMAT_LANGUAGES if formats.get(name) in _MAYBE), None)
@@ -863,7 +891,7 @@ def _possible_breaks(text: str, cjk: bool) -> list[int]:
             last, seen_space = _ZW, False
         elif prop in (_CM, _ZWJ):
             # A combining mark belongs to the character before it (LB9, LB10).
-            if last == _BK or last == _ZW or seen_space:
+            if last in (_BK, _ZW) or seen_space:
                 result.append(_PROHIBITED if last == _BK else _POSSIBLE)
                 last, seen_space = _AL, False
             else:
@@ -907,10 +935,10 @@ def _fit_breaks(text: str, width: int, start: int, overrides: list[int], cjk: bo
     column, piece = start, 0
     for index, char in enumerate(text):
         mark = overrides[index] if overrides[index] != _UNDEFINED else marks[index]
-        if mark in (_POSSIBLE, _MANDATORY, _CR_BEFORE_LF):
-            if last_break is not None and column + piece > width:
-                result[last_break] = True
-                column = 0
+        ends_piece = mark in (_POSSIBLE, _MANDATORY, _CR_BEFORE_LF)
+        if ends_piece and last_break is not None and column + piece > width:
+            result[last_break] = True
+            column = 0
         if mark in (_MANDATORY, _CR_BEFORE_LF):
             last_break, column, piece = None, 0, 0
             continue
