@@ -24,6 +24,7 @@ from locpipe.parser import make_renderer
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry, missing_terms
 from locpipe.render import LocalizedDocument, plain_text, visible_text
+from locpipe.segment import parse_document
 
 PSEUDO_LOCALES = frozenset({"en_XA"})
 
@@ -289,10 +290,6 @@ def check_page(
 ) -> list[Finding]:
     """C010: each caveat's translated text is visible on the page, inside its callout."""
     seen = visible_text(page_html)
-    translated = {}
-    for message in localized.source.messages:
-        if message.caveat is not None:
-            translated.setdefault(message.caveat, [])
     findings = []
     fallback = {(m.line, m.msgid) for m in localized.fallbacks}
     page_units = _translated_texts(localized)
@@ -317,8 +314,7 @@ def check_page(
 
 
 def _translated_texts(localized: LocalizedDocument) -> dict[tuple[int, str], str]:
-    from locpipe.segment import parse_document
-
+    """What each source unit says on the localized page, as plain text."""
     page = parse_document(
         localized.markdown, path=localized.source.path, flavor=localized.source.flavor
     )
