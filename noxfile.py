@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import nox
 
 nox.needs_version = ">=2024.3.2"
@@ -32,6 +34,26 @@ def build(session: nox.Session) -> None:
     """Build the localized pages from source/ and locales/ into build/."""
     session.install(".")
     session.run("locpipe", "build", *session.posargs)
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Build, then check every page in headless Chromium (Debian's, installed if missing)."""
+    if not shutil.which("chromium"):
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run(
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "chromium",
+            "fonts-noto-cjk",
+            external=True,
+            env={"DEBIAN_FRONTEND": "noninteractive"},
+        )
+    session.install(".", "pytest", "playwright")
+    session.run("locpipe", "build")
+    session.run("pytest", "tests/browser", "-p", "no:cacheprovider", *session.posargs)
 
 
 @nox.session

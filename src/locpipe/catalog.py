@@ -112,8 +112,12 @@ def same_template(a: PoFile, b: PoFile) -> bool:
 
 def _without_date(po: PoFile) -> tuple:
     fields = [(k, v) for k, v in po.header_fields() if k != "POT-Creation-Date"]
-    # A parsed entry remembers its line; a built one has none. Only the content counts.
-    entries = [dataclasses.replace(entry, line=0) for entry in po.entries]
+    # A parsed entry remembers its line; a built one has none. And "#: source/my doc.md:3" reads
+    # back as two references, as GNU splits them at blanks. Only the content counts.
+    entries = [
+        dataclasses.replace(entry, line=0, references=" ".join(entry.references).split())
+        for entry in po.entries
+    ]
     return (fields, po.header.translator_comments, entries)
 
 
@@ -201,18 +205,19 @@ def check_translations(catalog: PoFile, *, path: str) -> None:
     for entry in catalog.entries:
         if entry.obsolete or entry.fuzzy:
             continue
-        originals = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
-        translations = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
-        for translation in translations:
-            if not translation:
-                continue
-            for end, test in (("begin", str.startswith), ("end", str.endswith)):
-                if any(test(text, "\n") != test(translation, "\n") for text in originals):
-                    raise CatalogError(
-                        f"msgid and msgstr do not both {end} with a newline (\\n)",
-                        path=path,
-                        line=entry.line or None,
-                    )
+        problem = _newline_mismatch(entry)
+        if problem is not None:
+            raise CatalogError(problem, path=path, line=entry.line or None)
+
+
+def _newline_mismatch(entry: PoEntry) -> str | None:
+    originals = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
+    translations = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+    for translation in filter(None, translations):
+        for end, has_newline in (("begin", str.startswith), ("end", str.endswith)):
+            if any(has_newline(text, "\n") != has_newline(translation, "\n") for text in originals):
+                return f"msgid and msgstr do not both {end} with a newline (\\n)"
+    return None
 
 
 # --- merging -------------------------------------------------------------------------------------
@@ -286,7 +291,10 @@ def _carried_over(new: PoEntry, previous: PoEntry) -> PoEntry:
 def _fuzzy_from(new: PoEntry, old: PoEntry) -> PoEntry:
     # The #| strings are the text the translation was made for. An old entry that is itself
     # fuzzy was translated for *its* #| text, so that history is kept (as msgmerge keeps it).
-    source = old if not (old.fuzzy and old.previous_msgid is not None) else None
+    if old.fuzzy and old.previous_msgid is not None:
+        previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural)
+    else:
+        previous = (old.msgctxt, old.msgid, old.msgid_plural)
     return PoEntry(
         msgid=new.msgid,
         msgctxt=new.msgctxt,
@@ -297,9 +305,9 @@ def _fuzzy_from(new: PoEntry, old: PoEntry) -> PoEntry:
         extracted_comments=list(new.extracted_comments),
         references=list(new.references),
         flags=_flags(new, fuzzy=True),
-        previous_msgctxt=old.msgctxt if source else old.previous_msgctxt,
-        previous_msgid=old.msgid if source else old.previous_msgid,
-        previous_msgid_plural=old.msgid_plural if source else old.previous_msgid_plural,
+        previous_msgctxt=previous[0],
+        previous_msgid=previous[1],
+        previous_msgid_plural=previous[2],
     )
 
 
@@ -326,7 +334,7 @@ def _has_translation(entry: PoEntry) -> bool:
 
 def _worth_keeping(entry: PoEntry) -> bool:
     """An entry that leaves the template is kept (obsolete) if a translator wrote anything in it."""
-    return bool(entry.msgstr or any(entry.msgstr_plural.values()) or entry.translator_comments)
+    return _has_translation(entry) or bool(entry.translator_comments)
 
 
 def _obsoleted(entry: PoEntry) -> PoEntry:
@@ -436,3 +444,7 @@ def stats(catalog: PoFile) -> Stats:
         caveats=len(caveats),
         caveats_translated=sum(entry.translated() for entry in caveats),
     )
+
+
+#: Public name for the ui domain (locpipe.ui) and other template builders.
+template_header = _template_header

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +22,10 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, usage errors: argparse has printed
+        return int(exit_.code or 0)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
@@ -30,6 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args, config))
     except LocpipeError as error:
         print(error, file=sys.stderr)
+        return EXIT_ERROR
+    except (OSError, UnicodeError) as error:
+        # A safety net: the stages raise LocpipeError; anything else still gets one line.
+        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        print(f"{where}error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted; no file was left half-written", file=sys.stderr)
@@ -134,7 +143,7 @@ def _stats(args: argparse.Namespace, config: Config) -> int:
                         "fuzzy": s.fuzzy,
                         "untranslated": s.untranslated,
                         "obsolete": s.obsolete,
-                        "percent": round(s.percent, 1),
+                        "percent": _floor(s.percent, 1),
                         "caveats": s.caveats,
                         "caveats_translated": s.caveats_translated,
                     }
@@ -164,7 +173,7 @@ def _stats(args: argparse.Namespace, config: Config) -> int:
             str(s.fuzzy),
             str(s.untranslated),
             str(s.obsolete),
-            f"{s.percent:.0f}",
+            f"{_floor(s.percent, 0):.0f}",
             f"{s.caveats_translated}/{s.caveats}",
         )
         for locale, document, s in rows
@@ -177,6 +186,12 @@ def _stats(args: argparse.Namespace, config: Config) -> int:
         ]
         print("  ".join(cells).rstrip())
     return EXIT_OK
+
+
+def _floor(percent: float, digits: int) -> float:
+    """Round down: 199 of 200 translated must never read as 100%."""
+    scale = 10**digits
+    return math.floor(percent * scale) / scale
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 from locpipe.errors import ConfigError
 
@@ -62,7 +63,15 @@ class Config:
         found = []
         for child in sorted(self.locales.iterdir()):
             if (child / "LC_MESSAGES").is_dir() and not child.is_symlink():
-                found.append(normalize_locale(child.name, path=self.relative(child)))
+                locale = normalize_locale(child.name, path=self.relative(child))
+                if locale != child.name:
+                    # Catalogs are looked up under the normalized name: a folder spelled
+                    # otherwise would be skipped while a new, empty one was created beside it.
+                    raise ConfigError(
+                        f"locale folder {child.name!r} must be named {locale!r}",
+                        path=self.relative(child),
+                    )
+                found.append(locale)
         return found
 
     def relative(self, path: Path) -> str:
@@ -83,7 +92,8 @@ def load_config(root: Path) -> Config:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"cannot read TOML: {error}", path="pyproject.toml") from error
-        settings = data.get("tool", {}).get("locpipe", {})
+        tool = data.get("tool", {})
+        settings = tool.get("locpipe", {}) if isinstance(tool, dict) else {}
         if not isinstance(settings, dict):
             raise ConfigError("[tool.locpipe] must be a table", path="pyproject.toml")
     unknown = sorted(set(settings) - set(_DEFAULTS))
@@ -134,21 +144,49 @@ def normalize_locale(code: str, *, path: str | None = None) -> str:
 
     :raises ConfigError: for an unknown code or one that is not a plain identifier (``../fr``).
     """
-    if not code or not all(part.isalnum() for part in code.replace("-", "_").split("_")):
+    parts = code.replace("-", "_").split("_")
+    # ASCII letters and digits only: the code becomes a folder name.
+    if not code or not all(part.isascii() and part.isalnum() for part in parts):
         raise ConfigError(f"invalid locale code {code!r}", path=path)
-    if code.replace("-", "_").lower() in ("en_xa", "qps_ploc"):
+    if "_".join(parts).lower() in ("en_xa", "qps_ploc"):
         return "en_XA"  # the pseudo-locale for layout tests
     try:
-        locale = Locale.parse(code.replace("-", "_"))
+        locale = Locale.parse("_".join(parts))
     except (UnknownLocaleError, ValueError) as error:
         raise ConfigError(f"unknown locale code {code!r}", path=path) from error
+    if not _means(parts, locale):
+        raise ConfigError(f"unknown locale code {code!r}", path=path)
     normalized = str(locale)
-    if normalized.lower() != code.replace("-", "_").lower():
+    if normalized.lower() != "_".join(parts).lower():
         # Babel fills in likely subtags for some codes; keep what the user asked for, normalized.
-        normalized = "_".join(
-            _case_subtag(i, part) for i, part in enumerate(code.replace("-", "_").split("_"))
-        )
+        normalized = "_".join(_case_subtag(i, part) for i, part in enumerate(parts))
     return normalized
+
+
+def _means(parts: list[str], locale: Locale) -> bool:
+    """Whether Babel's ``locale`` is what every subtag the user wrote asks for.
+
+    Babel falls back instead of failing: ``und_FR`` parses as fr_FR, ``en_ZZ`` as en_US and
+    ``fr_Abcd`` as fr, so an unknown subtag would pass silently and name a folder.
+    """
+    language = parts[0].lower()
+    if language in ("und", "root"):
+        return False
+    aliases = get_global("language_aliases")
+    if locale.language not in (language, str(aliases.get(language, "")).split("_")[0]):
+        return False
+    likely = str(get_global("likely_subtags").get(language, "")).split("_")
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            scripts = {locale.script, *(s for s in likely[1:] if len(s) == 4)}
+            if part.title() not in scripts:
+                return False
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            if part.upper() != locale.territory:
+                return False
+        elif part.upper() != locale.variant:
+            return False
+    return True
 
 
 def _case_subtag(index: int, part: str) -> str:

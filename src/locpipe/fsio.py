@@ -10,12 +10,23 @@ from pathlib import Path
 from locpipe.errors import LocpipeError, SourceError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, shown_as: str | None = None) -> None:
     """Write ``data`` to ``path`` so that readers (and an interrupt) see the old file or the new.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the file is
     renamed over ``path``; a failure removes the temporary file and leaves ``path`` untouched.
+
+    :raises LocpipeError: naming ``shown_as`` (or ``path``) when the disk refuses the write.
     """
+    try:
+        _replace(path, data)
+    except OSError as failure:
+        # A full disk or a read-only folder is the user's to fix, not a crash to report.
+        reason = failure.strerror or str(failure)
+        raise LocpipeError(f"cannot write: {reason}", path=shown_as or str(path)) from failure
+
+
+def _replace(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -34,14 +45,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` atomically unless ``path`` already holds exactly it. True if written."""
+def write_if_changed(path: Path, data: bytes, *, shown_as: str | None = None) -> bool:
+    """Write ``data`` atomically unless ``path`` already holds exactly it. True if written.
+
+    Leaving an identical file alone keeps its mtime, so build tools see nothing to redo.
+    """
     try:
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
-        pass
-    write_atomic(path, data)
+    except OSError:
+        pass  # missing or unreadable: the write says what is wrong, if anything
+    write_atomic(path, data, shown_as=shown_as)
     return True
 
 

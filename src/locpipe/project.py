@@ -65,6 +65,9 @@ def current_template(config: Config, document: str) -> PoFile:
 def read_catalog(config: Config, locale: str, document: str) -> PoFile:
     path = config.catalog_path(locale, document)
     shown = config.relative(path)
+    if not path.exists():
+        # A document added since the locale was created: say how to get its catalog.
+        raise CatalogError("catalog not found; run `locpipe update` to create it", path=shown)
     catalog = parse_po(read_bytes(path, shown_as=shown, error=CatalogError), path=shown)
     catalogs.check_plural_header(catalog, locale, path=shown)
     return catalog
@@ -72,36 +75,41 @@ def read_catalog(config: Config, locale: str, document: str) -> PoFile:
 
 def extract_templates(config: Config) -> list[Outcome]:
     """Write ``locales/<doc>.pot`` for every source document."""
-    templates = {doc: current_template(config, doc) for doc in config.documents()}
-    return [
-        _write(config, config.template_path(doc), encode_po(po)) for doc, po in templates.items()
-    ]
+    templates = {
+        config.template_path(doc): current_template(config, doc) for doc in config.documents()
+    }
+    encoded = {path: _encoded(config, path, po) for path, po in templates.items()}
+    return [_write(config, path, data) for path, data in encoded.items()]
 
 
 def init_locale(config: Config, locale: str) -> list[Outcome]:
     """Create the catalogs of a new locale; an existing catalog is never overwritten."""
     locale = normalize_locale(locale)
-    outcomes = []
+    existing: list[Outcome] = []
+    planned: list[tuple[Path, bytes]] = []
     for document in config.documents():
         path = config.catalog_path(locale, document)
         if path.exists():
-            outcomes.append(Outcome(config.relative(path), "exists, left as it is"))
+            existing.append(Outcome(config.relative(path), "exists, left as it is"))
             continue
         catalog = catalogs.new_catalog(
             current_template(config, document), locale, revision_date=timestamp(), domain=document
         )
-        write_atomic(path, encode_po(catalog))
-        outcomes.append(Outcome(config.relative(path), "created"))
-    return outcomes
+        planned.append((path, _encoded(config, path, catalog)))
+    # Every document was read without error: only now touch the disk.
+    for path, data in planned:
+        write_atomic(path, data, shown_as=config.relative(path))
+    return existing + [Outcome(config.relative(path), "created") for path, _ in planned]
 
 
 def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Outcome]:
     """Refresh the templates and merge them into every catalog of every locale."""
     documents = config.documents()
     templates = {doc: current_template(config, doc) for doc in documents}
-    planned: list[tuple[Path, bytes]] = [
-        (config.template_path(doc), encode_po(po)) for doc, po in templates.items()
-    ]
+    planned: list[tuple[Path, bytes]] = []
+    for document, template in templates.items():
+        path = config.template_path(document)
+        planned.append((path, _encoded(config, path, template)))
     for locale in locales or config.locales_present():
         for document in documents:
             path = config.catalog_path(locale, document)
@@ -111,7 +119,7 @@ def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Ou
                 merged = catalogs.new_catalog(
                     templates[document], locale, revision_date=timestamp(), domain=document
                 )
-            planned.append((path, encode_po(merged)))
+            planned.append((path, _encoded(config, path, merged)))
     # Everything was read and merged without error: only now touch the disk.
     return [_write(config, path, data) for path, data in planned]
 
@@ -122,31 +130,37 @@ def compile_catalogs(config: Config, locales: list[str] | None = None) -> list[O
     for locale in locales or config.locales_present():
         for document in config.documents():
             catalog = read_catalog(config, locale, document)
-            _check_plurals(catalog, locale, config.relative(config.catalog_path(locale, document)))
-            planned.append((config.catalog_path(locale, document), catalog))
+            shown = config.relative(config.catalog_path(locale, document))
+            _check_plurals(catalog, locale, shown)
+            catalogs.check_translations(catalog, path=shown)
+            mo_path = config.catalog_path(locale, document).with_suffix(".mo")
+            planned.append((mo_path, _mo_bytes(catalog, shown)))
+    # Every catalog passed its checks: only now write the .mo files.
     outcomes = []
-    for path, catalog in planned:
-        mo_path = path.with_suffix(".mo")
-        write_if_changed(mo_path, _mo_bytes(catalog))
-        outcomes.append(Outcome(config.relative(mo_path), "compiled"))
+    for mo_path, data in planned:
+        changed = write_if_changed(mo_path, data, shown_as=config.relative(mo_path))
+        outcomes.append(Outcome(config.relative(mo_path), "compiled" if changed else "unchanged"))
     return outcomes
 
 
 def _check_plurals(catalog: PoFile, locale: str, path: str) -> None:
     expected, _ = catalogs.plural_forms(locale)
     for entry in catalog.entries:
-        if entry.msgid_plural is not None and not entry.obsolete:
-            if len(entry.msgstr_plural) != expected:
-                raise CatalogError(
-                    f"{len(entry.msgstr_plural)} plural forms where {locale} has {expected}",
-                    path=path,
-                    line=entry.line,
-                )
+        live_plural = entry.msgid_plural is not None and not entry.obsolete
+        if live_plural and len(entry.msgstr_plural) != expected:
+            raise CatalogError(
+                f"{len(entry.msgstr_plural)} plural forms where {locale} has {expected}",
+                path=path,
+                line=entry.line,
+            )
 
 
-def _mo_bytes(catalog: PoFile) -> bytes:
+def _mo_bytes(catalog: PoFile, shown: str) -> bytes:
     # polib writes the .mo (its binary writer is well tested); fuzzy entries are left out.
-    return polib.pofile(format_po(catalog)).to_binary()
+    try:
+        return polib.pofile(format_po(catalog)).to_binary()
+    except (OSError, ValueError, LookupError) as error:  # polib reports its errors as IOError
+        raise CatalogError(f"cannot compile: {error}", path=shown) from error
 
 
 def catalog_stats(
@@ -160,6 +174,18 @@ def catalog_stats(
     return rows
 
 
+def _encoded(config: Config, path: Path, po: PoFile) -> bytes:
+    """``po`` in its charset; a catalog a translator converted to a legacy charset may not hold
+    the new source text, and the error must say which file that is."""
+    try:
+        return encode_po(po)
+    except CatalogError as error:
+        raise CatalogError(
+            f"{error.message}; convert the catalog to UTF-8 (msgconv --to-code=UTF-8)",
+            path=config.relative(path),
+        ) from error
+
+
 def _write(config: Config, path: Path, data: bytes) -> Outcome:
-    changed = write_if_changed(path, data)
+    changed = write_if_changed(path, data, shown_as=config.relative(path))
     return Outcome(config.relative(path), "written" if changed else "unchanged")

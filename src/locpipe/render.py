@@ -18,7 +18,7 @@ from locpipe.catalog import key_of
 from locpipe.model import Message
 from locpipe.parser import make_renderer
 from locpipe.pofile import PoFile
-from locpipe.segment import Document, parse_document
+from locpipe.segment import Document, is_directive_block, parse_document
 
 
 def translations_of(catalog: PoFile | None) -> dict[tuple[str | None, str], str]:
@@ -54,8 +54,14 @@ def localize_with(
     return LocalizedDocument(source=source, markdown=markdown, fallbacks=fallbacks)
 
 
-def render_body(localized: LocalizedDocument, *, source_language: str = "en") -> str:
-    """The HTML of a localized document: caveats in callouts, fallbacks marked with ``lang``."""
+def render_body(
+    localized: LocalizedDocument, *, source_language: str = "en", rtl: bool = False
+) -> str:
+    """The HTML of a localized document: caveats in callouts, fallbacks marked with ``lang``.
+
+    ``rtl``: the page is right-to-left; left-to-right runs in its text (UC-MSC, numbers, URLs)
+    are isolated in ``<bdi>`` so the bidi algorithm cannot reorder them with their neighbours.
+    """
     source = localized.source
     page = parse_document(localized.markdown, path=source.path, flavor=source.flavor)
     tokens = page.tokens
@@ -70,8 +76,48 @@ def render_body(localized: LocalizedDocument, *, source_language: str = "en") ->
                 )
             if message.caveat is not None:
                 _callout(tokens, unit.token_index, message.caveat)
+    # Directives are notes for authors and translators, not content: keep them off the page.
+    tokens = [token for token in tokens if not is_directive_block(token)]
+    if rtl:
+        _isolate_ltr_runs(tokens)
     renderer = make_renderer(source.flavor)  # type: ignore[arg-type]
     return renderer.renderer.render(tokens, renderer.options, {})
+
+
+# A run of Latin letters or digits, with the punctuation that binds such a run (UC-MSC, 10.5%).
+_LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 .,:/%+\-]*[A-Za-z0-9%])?")
+
+
+def _isolate_ltr_runs(tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            if child.type == "text" and _LTR_RUN.search(child.content):
+                children += _isolated(child.content)
+            else:
+                children.append(child)
+        token.children = children
+
+
+def _isolated(text: str) -> list[Token]:
+    pieces: list[Token] = []
+    position = 0
+    for match in _LTR_RUN.finditer(text):
+        if match.start() > position:
+            pieces.append(_text(text[position : match.start()]))
+        pieces.append(Token("html_inline", "", 0, content='<bdi dir="ltr">'))
+        pieces.append(_text(match.group()))
+        pieces.append(Token("html_inline", "", 0, content="</bdi>"))
+        position = match.end()
+    if position < len(text):
+        pieces.append(_text(text[position:]))
+    return pieces
+
+
+def _text(content: str) -> Token:
+    return Token("text", "", 0, content=content)
 
 
 def _wrap_inline(tokens: list[Token], index: int, opening: str, closing: str) -> None:

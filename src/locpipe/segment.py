@@ -476,6 +476,11 @@ def _directive_of(token: Token, path: str) -> _Directive | None:
     )
 
 
+def is_directive_block(token: Token) -> bool:
+    """Whether ``token`` is an HTML block holding one locpipe directive (already validated)."""
+    return token.type == "html_block" and _DIRECTIVE.fullmatch(token.content.strip()) is not None
+
+
 def _first_line(content: str) -> str:
     match = _DIRECTIVE_LIKE.search(content)
     start = match.start() if match else 0

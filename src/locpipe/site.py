@@ -22,8 +22,9 @@ from babel import Locale
 from babel.dates import format_date
 
 from locpipe import gate
-from locpipe.catalog import stats
+from locpipe.catalog import plural_forms, stats
 from locpipe.config import Config
+from locpipe.errors import ConfigError
 from locpipe.fsio import read_source
 from locpipe.gate import CaveatSite, Finding, Report
 from locpipe.pofile import PoFile
@@ -36,6 +37,7 @@ from locpipe.render import (
     translations_of,
 )
 from locpipe.segment import Document, parse_document
+from locpipe.ui import UI_DOMAIN, CatalogTranslations
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -54,6 +56,8 @@ class LocaleBuild:
     pages: list[Page] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     percent: float = 100.0
+    translated: int = 0
+    total: int = 0
     caveats: str = ""
 
 
@@ -88,8 +92,33 @@ def _environment(config: Config) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(config.root / "templates"))
     loaders.append(jinja2.PackageLoader("locpipe", "templates"))
     return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders), autoescape=True, keep_trailing_newline=True
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+
+
+def _install_ui_translations(env: jinja2.Environment, config: Config, locale: str) -> None:
+    """Make the templates speak ``locale`` (the ``ui`` domain; English where it has no entry)."""
+    catalog = None
+    if locale != config.source_locale:
+        catalog = _catalog_or_none(config, locale, UI_DOMAIN)
+    _, expression = plural_forms(locale)
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        CatalogTranslations(catalog, expression), newstyle=True
+    )
+
+
+def _render_template(env: jinja2.Environment, name: str, **context: object) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise ConfigError(
+            f"template error: {error.message}", path=error.filename or name, line=error.lineno
+        ) from error
+    except jinja2.TemplateError as error:
+        raise ConfigError(f"template error: {error}", path=name) from error
 
 
 def _catalog_or_none(config: Config, locale: str, document: str) -> PoFile | None:
@@ -103,6 +132,7 @@ def build_locale(
 ) -> LocaleBuild:
     """Localize, render and gate every document of one locale (nothing is written here)."""
     result = LocaleBuild(locale)
+    _install_ui_translations(env, config, locale)
     translated = total = caveats_ok = caveats_total = 0
     for name, document in sources.documents.items():
         catalog = _catalog_or_none(config, locale, name) if locale != config.source_locale else None
@@ -130,9 +160,10 @@ def build_locale(
         result.pages.append(
             Page(name, localized.markdown, page_html, [m.location for m in localized.fallbacks])
         )
-    result.percent = 100.0 * translated / total if total else 100.0
     if locale == config.source_locale:
-        result.percent = 100.0
+        total = translated = sum(len(doc.messages) for doc in sources.documents.values())
+    result.translated, result.total = translated, total
+    result.percent = 100.0 * translated / total if total else 100.0
     result.caveats = f"{caveats_ok}/{caveats_total}"
     return result
 
@@ -172,7 +203,9 @@ def _page(
     name: str,
     published: list[str],
 ) -> str:
-    body = render_body(localized, source_language=_hreflang(config.source_locale))
+    body = render_body(
+        localized, source_language=_hreflang(config.source_locale), rtl=_direction(locale) == "rtl"
+    )
     messages = localized.source.messages
     title = next((m for m in messages if m.comments[:1] == ("heading level 1",)), None)
     description = next((m for m in messages if m.comments[:1] == ("paragraph",)), None)
@@ -186,7 +219,7 @@ def _page(
         {
             "hreflang": _hreflang(other),
             "href": f"{depth}{other}/{name}.html",
-            "lang": _hreflang(other),
+            "dir": _direction(other),
             "name": native_name(other),
             "current": other == locale,
         }
@@ -194,20 +227,30 @@ def _page(
     ]
     updated = _updated(localized.source)
     babel_locale = "en" if locale == "en_XA" else locale
-    return env.get_template("page.html").render(
+    return _render_template(
+        env,
+        "page.html",
         lang=_hreflang(locale),
         dir=_direction(locale),
         title=by_msgid.get(title.msgid, title.msgid) if title else name,
-        description=(by_msgid.get(description.msgid, "") if description else "")[:300],
+        description=_summary(by_msgid.get(description.msgid, "") if description else ""),
         alternates=alternates,
         default_href=f"{depth}{config.source_locale}/{name}.html",
         body=jinja2.filters.Markup(body),
         fallbacks=len(localized.fallbacks),
         total=len(messages),
+        translated=len(messages) - len(localized.fallbacks),
         updated=format_date(updated, format="long", locale=babel_locale),
         updated_iso=updated.isoformat(),
-        updated_label="Last updated:",
     )
+
+
+def _summary(text: str, limit: int = 200) -> str:
+    """``text`` cut at a word boundary to fit a meta description, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",;:") + "…"
 
 
 def check_project(config: Config, locales: list[str] | None = None) -> Report:
@@ -326,6 +369,8 @@ def _write_index(
             "name": native_name(locale),
             "href": f"{locale}/{first.document if first else 'index'}.html",
             "percent": round(result.percent),
+            "translated": result.translated,
+            "total": result.total,
             "caveats": result.caveats or "source",
         }
         for locale, result in results.items()
@@ -335,9 +380,9 @@ def _write_index(
         {"locale": locale, "reason": ", ".join(sorted({f.caveat for f in r.findings}))}
         for locale, r in failed.items()
     ]
-    (staging / "index.html").write_text(
-        env.get_template("index.html").render(rows=rows, failed=failures), encoding="utf-8"
-    )
+    _install_ui_translations(env, config, config.source_locale)
+    index = _render_template(env, "index.html", rows=rows, failed=failures)
+    (staging / "index.html").write_text(index, encoding="utf-8")
 
 
 def _swap(staging: Path, build: Path) -> None:

@@ -1,0 +1,93 @@
+"""The ``ui`` domain: the page templates' own strings, extracted with Babel's Jinja2 support.
+
+The templates mark their strings with ``{% trans %}`` / ``_()`` (and ``{% pluralize %}`` for real
+plural forms); Jinja2's Babel extractor finds them, and the pages are rendered through gettext
+translations built from ``locales/<locale>/LC_MESSAGES/ui.po``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from pathlib import Path
+
+import jinja2
+import jinja2.ext
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
+
+from locpipe.catalog import template_header
+from locpipe.pofile import PoEntry, PoFile
+
+UI_DOMAIN = "ui"
+TEMPLATES = Path(__file__).parent / "templates"
+_COMMENT_TAGS = ("Translators:",)
+
+
+def template_files(override: Path | None = None) -> list[tuple[str, Path]]:
+    """(name shown in references, path) of every template, a project's overrides winning."""
+    found: dict[str, Path] = {path.name: path for path in sorted(TEMPLATES.glob("*.html"))}
+    if override is not None and override.is_dir():
+        found.update({path.name: path for path in sorted(override.glob("*.html"))})
+    return [(f"templates/{name}", path) for name, path in sorted(found.items())]
+
+
+def ui_template(files: list[tuple[str, Path]], *, creation_date: str) -> PoFile:
+    """The ``ui.pot``: every translatable string of the templates, in file and line order."""
+    entries: dict[tuple[str, str | None], PoEntry] = {}
+    for shown, path in files:
+        with path.open("rb") as stream:
+            found = extract(
+                jinja2.ext.babel_extract,
+                io.BytesIO(stream.read()),
+                keywords=DEFAULT_KEYWORDS,
+                comment_tags=_COMMENT_TAGS,
+                options={"trimmed": "true"},
+                strip_comment_tags=True,
+            )
+            for line, message, comments, _context in found:
+                singular, plural = (message if isinstance(message, tuple) else (message, None))[:2]
+                entry = entries.get((singular, plural))
+                if entry is None:
+                    entry = entries[(singular, plural)] = PoEntry(
+                        msgid=singular,
+                        msgid_plural=plural,
+                        msgstr_plural={0: "", 1: ""} if plural else {},
+                        flags=["python-format"] if "%(" in singular else [],
+                    )
+                entry.references.append(f"{shown}:{line}")
+                for comment in comments:
+                    if comment not in entry.extracted_comments:
+                        entry.extracted_comments.append(comment)
+    return PoFile(header=template_header(UI_DOMAIN, creation_date), entries=list(entries.values()))
+
+
+class CatalogTranslations(gettext.NullTranslations):
+    """gettext translations read from a parsed catalog: fuzzy and empty entries are not used."""
+
+    def __init__(self, catalog: PoFile | None, plural_expression: str = "n != 1") -> None:
+        super().__init__()
+        self._singular: dict[str, str] = {}
+        self._plural: dict[str, dict[int, str]] = {}
+        self._plural_of = gettext.c2py(plural_expression)
+        for entry in catalog.entries if catalog else []:
+            if not entry.translated():
+                continue
+            if entry.msgid_plural is not None:
+                self._plural[entry.msgid] = dict(entry.msgstr_plural)
+            else:
+                self._singular[entry.msgid] = entry.msgstr
+
+    def gettext(self, message: str) -> str:
+        return self._singular.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        forms = self._plural.get(singular)
+        if forms is None:
+            return singular if n == 1 else plural
+        return forms.get(self._plural_of(n), plural)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self.ngettext(singular, plural, n)
