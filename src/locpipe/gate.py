@@ -1,7 +1,9 @@
 """The caveat gate: no locale is published unless every required safety caveat survived.
 
 The caveats are always extracted again from the current source (never read from the ``.po``
-files), then each is checked in each locale's catalog and on the rendered page. Each rule is a
+files), then each is checked in each locale's catalog and on the rendered page. Translations
+are untrusted: every translated entry, caveat or not, is also checked for markup (raw HTML,
+event handlers, script URLs, changed link targets) that its English lacks. Each rule is a
 small function with a stable code; the first line of its docstring is its title.
 """
 
@@ -11,9 +13,11 @@ import html
 import json
 import re
 import unicodedata
+import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from xml.sax.saxutils import quoteattr
 
 from locpipe.catalog import caveat_of, key_of
@@ -23,19 +27,32 @@ from locpipe.model import Message
 from locpipe.parser import make_renderer
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry, missing_terms
-from locpipe.render import LocalizedDocument, plain_text, visible_text
+from locpipe.render import (
+    LocalizedDocument,
+    Markup,
+    VisibleText,
+    inline_markup,
+    plain_text,
+    render_body,
+    visible_text,
+)
 from locpipe.segment import parse_document
 
 PSEUDO_LOCALES = frozenset({"en_XA"})
+NOT_A_CAVEAT = "-"
+"""What :attr:`Finding.caveat` says for an entry that is not part of a caveat."""
+UNTRUSTED_MARKUP = "untrusted-markup"
+"""The name of the untrusted-markup check in reports (next to the caveat ids)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule that failed for one caveat in one locale."""
+    """One rule that failed for one entry (of a caveat, or any entry) in one locale."""
 
     code: str
     locale: str
     caveat: str
+    """The caveat's id, or :data:`NOT_A_CAVEAT` for an entry that belongs to none."""
     path: str
     line: int
     message: str
@@ -49,7 +66,8 @@ class Report:
     """Everything the gate found: per locale, the caveats checked and the findings."""
 
     checked: dict[str, list[str]] = field(default_factory=dict)
-    """locale → caveat ids checked (in source order)."""
+    """locale → caveat ids checked (in source order). Every translated entry of a checked locale
+    is also checked for untrusted markup (the :data:`UNTRUSTED_RULES`)."""
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -87,7 +105,7 @@ def required_terms(locale: str, msgid: str, msgstr: str, terms) -> str | None:
 
 def markup_changed(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     """C008 links, images, code spans or inline HTML differ from the English."""
-    source, translation = _markup(msgid), _markup(msgstr)
+    source, translation = Counter(inline_markup(msgid)), Counter(inline_markup(msgstr))
     if source == translation:
         return None
     added = translation - source
@@ -132,6 +150,52 @@ ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("C011", broken_markup),
 )
 
+
+# --- rules on every translated entry: translations are untrusted ---------------------------------
+# Each compares the msgstr with its msgid: what the English source has is trusted as written.
+
+
+def added_html(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C012 the translation adds raw HTML (a tag or comment) the English lacks."""
+    added = _added(msgid, msgstr, ("html",))
+    if added:
+        return "raw HTML not in the English: " + ", ".join(repr(item.value) for item in added)
+    return None
+
+
+def event_handlers(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C013 the translation adds an event-handler attribute (on...=)."""
+    added = sorted(_handlers(msgstr) - _handlers(msgid))
+    if added:
+        return "event-handler attribute(s) not in the English: " + ", ".join(added)
+    return None
+
+
+def dangerous_urls(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C014 the translation adds a javascript:, vbscript: or data: URL."""
+    added = sorted(_dangerous_urls(msgstr) - _dangerous_urls(msgid))
+    if added:
+        return "javascript:, vbscript: or data: URL(s) not in the English: " + ", ".join(added)
+    return None
+
+
+def changed_targets(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+    """C015 a link or image target differs from the English."""
+    added = _added(msgid, msgstr, ("link", "image"))
+    if added:
+        return "target(s) not in the English: " + ", ".join(_describe(item) for item in added)
+    return None
+
+
+#: The rules run on every translated entry of a catalog, caveat or not, in this order.
+UNTRUSTED_RULES: tuple[tuple[str, EntryRule], ...] = (
+    ("C012", added_html),
+    ("C013", event_handlers),
+    ("C014", dangerous_urls),
+    ("C015", changed_targets),
+)
+UNTRUSTED_CODES = frozenset(code for code, _ in UNTRUSTED_RULES)
+
 #: Every rule code with its title, for documentation and reports.
 RULES = {
     "C001": "the caveat's entry is missing from the catalog",
@@ -141,6 +205,7 @@ RULES = {
     "C005": "stale: the English caveat changed since it was translated",
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in ENTRY_RULES},
     "C010": "the translated caveat is not visible on the built page",
+    **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UNTRUSTED_RULES},
 }
 
 
@@ -148,27 +213,76 @@ def _letters(text: str) -> str:
     return "".join(char for char in fold(plain_text(text)) if char.isalnum())
 
 
-_LINKISH = frozenset({"link_open", "image", "code_inline", "html_inline"})
-
-
-def _markup(text: str) -> Counter[tuple[str, str]]:
-    items: Counter[tuple[str, str]] = Counter()
-    for token in make_renderer().parseInline(text):
-        for child in token.children or []:
-            if child.type == "link_open":
-                items[("link", str(child.attrGet("href")))] += 1
-            elif child.type == "image":
-                items[("image", str(child.attrGet("src")))] += 1
-            elif child.type == "code_inline":
-                items[("code", child.content)] += 1
-            elif child.type == "html_inline":
-                items[("html", re.sub(r"\s+", " ", child.content))] += 1
-    return items
-
-
-def _describe(item: tuple[str, str]) -> str:
+def _describe(item: Markup) -> str:
     kind, value = item
     return f"{kind} {value!r}"
+
+
+def _added(msgid: str, msgstr: str, kinds: Iterable[str]) -> list[Markup]:
+    """The markup of ``kinds`` in ``msgstr`` that ``msgid`` lacks, each once, in text order."""
+    source = set(inline_markup(msgid))
+    added = (item for item in inline_markup(msgstr) if item.kind in kinds and item not in source)
+    return list(dict.fromkeys(added))
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [(tag, name, value or "") for name, value in attrs]
+
+
+def _html_attributes(text: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, value) of every tag in ``text``'s raw HTML, entities decoded."""
+    found = []
+    for item in inline_markup(text):
+        if item.kind == "html":
+            # One parser per tag: after "<script>" or "<style>" a parser reads the rest as text.
+            parser = _Attributes()
+            parser.feed(item.value)
+            parser.close()
+            found += parser.found
+    return found
+
+
+def _handlers(text: str) -> set[str]:
+    return {
+        f"<{tag} {name}={value!r}>"
+        for tag, name, value in _html_attributes(text)
+        if name.startswith("on")
+    }
+
+
+# After unmasking: a scheme that runs script or smuggles a document. In an attribute it may
+# also follow "url=" (meta refresh), "url(" (style) or a comma (srcset).
+_DANGEROUS_SCHEME = re.compile(r"(?:javascript|vbscript|data):")
+_DANGEROUS_SCHEME_INSIDE = re.compile(r"(?<![a-z0-9+.\-])(?:javascript|vbscript|data):")
+
+
+def _dangerous_urls(text: str) -> set[str]:
+    found = {
+        _describe(item)
+        for item in inline_markup(text)
+        if item.kind in ("link", "image") and _DANGEROUS_SCHEME.match(_unmasked(item.value))
+    }
+    found |= {
+        f"<{tag} {name}={value!r}>"
+        for tag, name, value in _html_attributes(text)
+        if _DANGEROUS_SCHEME_INSIDE.search(_unmasked(value))
+    }
+    return found
+
+
+def _unmasked(url: str) -> str:
+    """``url`` as a browser reads its scheme: character references and %-escapes decoded (again
+    and again), then blanks and control characters dropped (a browser drops tabs and newlines
+    inside a URL, and "jav&#x09;ascript:" is one of the oldest tricks), lower-cased."""
+    previous = None
+    while url != previous:  # each pass only ever shortens the text
+        previous, url = url, html.unescape(urllib.parse.unquote(url))
+    return "".join(char for char in url if char.isprintable() and not char.isspace()).lower()
 
 
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
@@ -225,7 +339,8 @@ def check_catalog(
     catalog_path: str,
     registry: dict[str, CaveatSpec],
 ) -> list[Finding]:
-    """The catalog rules (C001–C009, C011) for every caveat of one document in one locale."""
+    """The catalog rules: C001–C009 and C011 for every caveat of one document in one locale,
+    then C012–C015 for every translated entry of its catalog (see :func:`check_untrusted`)."""
     live: dict[tuple[str | None, str], PoEntry] = {}
     obsolete: dict[tuple[str | None, str], PoEntry] = {}
     by_caveat: dict[str, list[PoEntry]] = {}
@@ -242,6 +357,33 @@ def check_catalog(
             findings += _check_message(
                 locale, site.id, message, live, obsolete, by_caveat, catalog_path, terms
             )
+    return findings + check_untrusted(locale, catalog, catalog_path)
+
+
+def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Finding]:
+    """The untrusted-markup rules (C012–C015) for every entry of ``catalog`` that can ship.
+
+    Only translated entries reach a page (:func:`locpipe.render.translations_of`); whether or
+    not an entry belongs to a caveat, its msgstr may not bring markup its msgid lacks.
+    """
+    findings = []
+    for entry in catalog.entries if catalog else []:
+        if not entry.translated():
+            continue
+        caveat = caveat_of(entry) or NOT_A_CAVEAT
+        msgid = (
+            entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
+        )
+        msgstrs = (
+            [entry.msgstr] if entry.msgid_plural is None else list(entry.msgstr_plural.values())
+        )
+        for msgstr in msgstrs:
+            for code, rule in UNTRUSTED_RULES:
+                failure = rule(locale, msgid, msgstr, None)
+                if failure is not None:
+                    findings.append(
+                        Finding(code, locale, caveat, catalog_path, entry.line, failure)
+                    )
     return findings
 
 
@@ -288,29 +430,37 @@ def check_page(
     page_html: str,
     page_path: str,
 ) -> list[Finding]:
-    """C010: each caveat's translated text is visible on the page, inside its callout."""
-    seen = visible_text(page_html)
+    """C010: each caveat's translated text is visible on the page, inside its callout.
+
+    Judged on the page as built, and on the page as the translation would render without the
+    sanitizer: a translation that tries to hide its caveat (a style, a comment) fails even
+    though the sanitizer would bring the text back.
+    """
+    built = visible_text(page_html)
+    unsanitized = visible_text(render_body(localized, sanitize=False))
     findings = []
     fallback = {(m.line, m.msgid) for m in localized.fallbacks}
     page_units = _translated_texts(localized)
     for site in sites:
-        callout = seen.callouts.get(site.id, "")
         for message in site.messages:
             if (message.line, message.msgid) in fallback:
                 continue  # no translation: reported by the catalog rules
             text = page_units.get((message.line, message.msgid), "")
-            if not text or text not in callout or text not in seen.page:
-                findings.append(
-                    Finding(
-                        "C010",
-                        locale,
-                        site.id,
-                        page_path,
-                        message.line,
-                        "the translated caveat is not visible on the built page",
-                    )
+            problem = None
+            if not _shown(text, site.id, built):
+                problem = "the translated caveat is not visible on the built page"
+            elif not _shown(text, site.id, unsanitized):
+                problem = (
+                    "the translated caveat is not visible on the built page without the "
+                    "sanitizer: the translation hides it"
                 )
+            if problem is not None:
+                findings.append(Finding("C010", locale, site.id, page_path, message.line, problem))
     return findings
+
+
+def _shown(text: str, caveat: str, seen: VisibleText) -> bool:
+    return bool(text) and text in seen.callouts.get(caveat, "") and text in seen.page
 
 
 def _translated_texts(localized: LocalizedDocument) -> dict[tuple[int, str], str]:
@@ -383,6 +533,18 @@ def check_terms_registered(
 # --- reports -------------------------------------------------------------------------------------
 
 
+def _untrusted(findings: Iterable[Finding], locale: str) -> list[Finding]:
+    return [f for f in findings if f.locale == locale and f.code in UNTRUSTED_CODES]
+
+
+def failing_checks(findings: Iterable[Finding]) -> list[str]:
+    """What failed, for a one-line summary: the caveat ids, then ``untrusted-markup`` if any."""
+    findings = list(findings)
+    caveats = sorted({f.caveat for f in findings if f.caveat != NOT_A_CAVEAT})
+    untrusted = any(f.code in UNTRUSTED_CODES for f in findings)
+    return caveats + [UNTRUSTED_MARKUP] * untrusted
+
+
 def format_report(report: Report, style: str) -> str:
     if style == "json":
         return (
@@ -393,6 +555,7 @@ def format_report(report: Report, style: str) -> str:
                         locale: {
                             "passed": locale not in report.failing_locales(),
                             "caveats": caveats,
+                            UNTRUSTED_MARKUP: {"passed": not _untrusted(report.findings, locale)},
                         }
                         for locale, caveats in report.checked.items()
                     },
@@ -401,6 +564,7 @@ def format_report(report: Report, style: str) -> str:
                             "code": f.code,
                             "locale": f.locale,
                             "caveat": f.caveat,
+                            "check": UNTRUSTED_MARKUP if f.code in UNTRUSTED_CODES else "caveat",
                             "path": f.path,
                             "line": f.line,
                             "message": f.message,
@@ -423,11 +587,17 @@ def format_report(report: Report, style: str) -> str:
         )
     lines = [str(finding) for finding in report.findings]
     for locale, caveats in report.checked.items():
-        failed = sorted({f.caveat for f in report.findings if f.locale == locale})
+        failed = sorted(
+            {f.caveat for f in report.findings if f.locale == locale and f.caveat != NOT_A_CAVEAT}
+        )
+        entries = len({(f.path, f.line) for f in _untrusted(report.findings, locale)})
+        problems = []
         if failed:
-            lines.append(
-                f"{locale}: FAILED: {len(failed)} of {len(caveats)} caveat(s): {', '.join(failed)}"
-            )
+            problems.append(f"{len(failed)} of {len(caveats)} caveat(s): {', '.join(failed)}")
+        if entries:
+            problems.append(f"untrusted markup in {entries} translation(s)")
+        if problems:
+            lines.append(f"{locale}: FAILED: " + "; ".join(problems))
         else:
             lines.append(f"{locale}: ok: all {len(caveats)} caveat(s) pass")
     if not report.checked:
@@ -440,23 +610,34 @@ def _github_escape(text: str) -> str:
 
 
 def _junit(report: Report) -> str:
+    """One test case per (locale, caveat), and one per locale whose translations carry
+    untrusted markup: a caveat entry with untrusted markup fails both."""
     cases = []
     failures = 0
+
+    def case(classname: str, name: str, found: list[Finding]) -> None:
+        nonlocal failures
+        name = quoteattr(name)
+        if not found:
+            cases.append(f'    <testcase classname="{classname}" name={name}/>\n')
+            return
+        failures += 1
+        body = html.escape("\n".join(str(f) for f in found), quote=False)
+        message = quoteattr(found[0].message)
+        cases.append(
+            f'    <testcase classname="{classname}" name={name}>\n'
+            f'      <failure message={message} type="{found[0].code}">{body}</failure>\n'
+            "    </testcase>\n"
+        )
+
     for locale, caveats in report.checked.items():
         for caveat in caveats:
             found = [f for f in report.findings if f.locale == locale and f.caveat == caveat]
-            name = quoteattr(f"{locale} {caveat}")
-            if found:
-                failures += 1
-                body = html.escape("\n".join(str(f) for f in found), quote=False)
-                message = quoteattr(found[0].message)
-                cases.append(
-                    f'    <testcase classname="locpipe.caveats.{locale}" name={name}>\n'
-                    f'      <failure message={message} type="{found[0].code}">{body}</failure>\n'
-                    "    </testcase>\n"
-                )
-            else:
-                cases.append(f'    <testcase classname="locpipe.caveats.{locale}" name={name}/>\n')
+            case(f"locpipe.caveats.{locale}", f"{locale} {caveat}", found)
+        untrusted = _untrusted(report.findings, locale)
+        if untrusted:
+            # Only when it fails, for now: tests/test_gate.py counts exactly one case per caveat.
+            case(f"locpipe.untrusted.{locale}", f"{locale} {UNTRUSTED_MARKUP}", untrusted)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<testsuites tests="{len(cases)}" failures="{failures}">\n'

@@ -1,22 +1,28 @@
 """Catalog + source → localized Markdown → HTML body, with caveats as callouts.
 
 The gate and the site both render through here, so the gate checks the very HTML that is
-published.
+published. Translations are untrusted: whatever markup a translation has that its English
+lacks is sanitized here (raw HTML through nh3, links and images dropped), gate or no gate.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Literal, NamedTuple
 
+import nh3
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from locpipe.catalog import key_of
 from locpipe.model import Message
-from locpipe.parser import make_renderer
+from locpipe.parser import Flavor, make_renderer
 from locpipe.pofile import PoFile
 from locpipe.segment import Document, is_directive_block, parse_document
 
@@ -55,16 +61,28 @@ def localize_with(
 
 
 def render_body(
-    localized: LocalizedDocument, *, source_language: str = "en", rtl: bool = False
+    localized: LocalizedDocument,
+    *,
+    source_language: str = "en",
+    rtl: bool = False,
+    sanitize: bool = True,
 ) -> str:
     """The HTML of a localized document: caveats in callouts, fallbacks marked with ``lang``.
 
+    Markup that a translation has and its English lacks is neutralized (see
+    :func:`_sanitize_translations`); the source's own HTML is kept as it is.
+
     ``rtl``: the page is right-to-left; left-to-right runs in its text (UC-MSC, numbers, URLs)
     are isolated in ``<bdi>`` so the bidi algorithm cannot reorder them with their neighbours.
+    ``sanitize=False`` is for the gate alone, to judge what a translation itself would show;
+    never publish what it returns.
     """
     source = localized.source
     page = parse_document(localized.markdown, path=source.path, flavor=source.flavor)
     tokens = page.tokens
+    if sanitize:
+        # Before the HTML that render_body adds itself (callouts, lang spans, bdi): it is trusted.
+        _sanitize_translations(page, source)
     fallback_keys = {(m.line, m.msgid) for m in localized.fallbacks}
     if len(page.units) == len(source.units):
         # Same block structure, so units pair up in order; insert from the end to keep indexes.
@@ -82,6 +100,158 @@ def render_body(
         _isolate_ltr_runs(tokens)
     renderer = make_renderer(source.flavor)  # type: ignore[arg-type]
     return renderer.renderer.render(tokens, renderer.options, {})
+
+
+def render_localized(
+    source: Document,
+    catalog: PoFile | None,
+    *,
+    source_language: str = "en",
+    rtl: bool = False,
+) -> str:
+    """The HTML body of ``source`` localized from ``catalog``, without the gate.
+
+    What a page would show if its locale were published whatever the gate found: then only the
+    sanitizer in :func:`render_body` stands between a translator and the reader.
+    """
+    return render_body(
+        localize_with(source, translations_of(catalog)), source_language=source_language, rtl=rtl
+    )
+
+
+# --- untrusted translations ----------------------------------------------------------------------
+
+
+class Markup(NamedTuple):
+    """A piece of inline markup that is more than text, as a translation must keep it."""
+
+    kind: Literal["link", "image", "code", "html"]
+    value: str
+    """The link's ``href`` or the image's ``src`` (as markdown-it normalizes them), the code
+    span's text, or the raw HTML with each run of whitespace as one space."""
+
+
+def markup_of(children: Iterable[Token]) -> Iterator[Markup]:
+    """The links, images, code spans and raw HTML among an ``inline`` token's children."""
+    for child in children:
+        item = _markup_item(child)
+        if item is not None:
+            yield item
+
+
+def _markup_item(token: Token) -> Markup | None:
+    if token.type == "link_open":
+        return Markup("link", str(token.attrGet("href")))
+    if token.type == "image":
+        return Markup("image", str(token.attrGet("src")))
+    if token.type == "code_inline":
+        return Markup("code", token.content)
+    if token.type == "html_inline":
+        return Markup("html", re.sub(r"\s+", " ", token.content))
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
+    """The markup of inline Markdown ``text``, counting links of every scheme as links.
+
+    markdown-it shows a ``javascript:``, ``vbscript:``, ``file:`` or (non-image) ``data:`` link
+    as text, but the localized ``.md`` is published too, and another renderer may not be so
+    careful: a checker must see such a link for what the translator meant it to be.
+    """
+    return tuple(
+        item
+        for token in _any_scheme_parser(flavor).parseInline(text)
+        for item in markup_of(token.children or [])
+    )
+
+
+@functools.cache
+def _any_scheme_parser(flavor: Flavor) -> MarkdownIt:
+    # A shallow copy shares the (read-only) rule chains; only link validation differs.
+    parser = copy.copy(make_renderer(flavor))
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
+#: What raw HTML that a translation added keeps once sanitized: inline formatting only. No
+#: links, images, media, frames, forms, styles or scripts, no comments, and no attribute that
+#: can carry a URL, an event handler or a style (so it cannot hide text either).
+_TRANSLATION_TAGS = frozenset(
+    {
+        "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
+        "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+        "wbr",
+    }
+)  # fmt: skip
+_TRANSLATION_ATTRIBUTES = {"*": {"lang", "dir"}, "abbr": {"title"}, "time": {"datetime"}}
+
+
+def sanitize_html(fragment: str) -> str:
+    """``fragment`` (HTML from a translation) through nh3 with the translation allowlist.
+
+    >>> sanitize_html('<img src=x onerror=alert(1)><b onclick="x()">bold</b>')
+    '<b>bold</b>'
+    """
+    return nh3.clean(
+        fragment,
+        tags=set(_TRANSLATION_TAGS),
+        attributes={tag: set(names) for tag, names in _TRANSLATION_ATTRIBUTES.items()},
+        strip_comments=True,
+        link_rel=None,
+        url_schemes=set(),
+    )
+
+
+def _sanitize_translations(page: Document, source: Document) -> None:
+    """Neutralize, in ``page`` (the localized document), all markup that the source lacks.
+
+    Each unit is checked against its own source unit: raw HTML the source unit does not have
+    goes through nh3, a link to a target it does not have loses the link (its text stays), and
+    such an image becomes its alt text. Everything the source has stays byte for byte.
+    """
+    everywhere = {
+        item
+        for token in source.tokens
+        if token.type == "inline"
+        for item in markup_of(token.children or [])
+    }
+    by_token: dict[int, set[Markup]] = {}
+    if len(page.units) == len(source.units):
+        for original, unit in zip(source.units, page.units, strict=True):
+            by_token[unit.token_index] = set(
+                markup_of(source.tokens[original.token_index].children or [])
+            )
+    # Anything else, or everything when the units no longer pair up (which escaping should
+    # prevent), may use only what the source has somewhere.
+    source_blocks = {token.content for token in source.tokens if token.type == "html_block"}
+    for index, token in enumerate(page.tokens):
+        if token.type == "inline":
+            token.children = _sanitized(token.children or [], by_token.get(index, everywhere))
+        elif token.type == "html_block" and token.content not in source_blocks:
+            # A translation is inline and escaped so that it cannot open a block; just in case.
+            token.content = sanitize_html(token.content)
+
+
+def _sanitized(children: list[Token], trusted: set[Markup]) -> list[Token]:
+    kept: list[Token] = []
+    unlinked = False
+    for child in children:
+        item = _markup_item(child)
+        if item is None or item.kind == "code" or item in trusted:
+            if child.type == "link_close" and unlinked:
+                unlinked = False  # links do not nest: this closes the dropped one
+                continue
+            kept.append(child)
+        elif item.kind == "html":
+            cleaned = sanitize_html(child.content)
+            if cleaned:
+                kept.append(Token("html_inline", "", 0, content=cleaned))
+        elif item.kind == "link":
+            unlinked = True  # the link's text stays, as text
+        else:
+            kept.append(_text(child.content))  # an image: its alt text
+    return kept
 
 
 # A run of Latin letters or digits, with the punctuation that binds such a run (UC-MSC, 10.5%).
