@@ -233,7 +233,7 @@ def test_report_formats(project, capsys):
     status, out = check(project, capsys, "--format", "junit")
     suite = ET.fromstring(out)
     cases = suite.findall(".//testcase")
-    assert len(cases) == 5
+    assert len(cases) == 6  # one per caveat, and one for untrusted markup
     assert [c.get("name") for c in cases if c.find("failure") is not None] == [
         "es multiple-sessions"
     ]

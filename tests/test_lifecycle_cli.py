@@ -126,8 +126,11 @@ def test_every_configuration_key_is_honoured(project: Project) -> None:
     project.ok("update")
     assert sorted(p.relative_to(project.root).as_posix() for p in project.root.rglob("*.po*")) == [
         "l10n/fr/LC_MESSAGES/guide.po",
+        "l10n/fr/LC_MESSAGES/ui.po",
         "l10n/guide.pot",
         "l10n/pt_BR/LC_MESSAGES/guide.po",
+        "l10n/pt_BR/LC_MESSAGES/ui.po",
+        "l10n/ui.pot",
     ]
     template = parse_po(project.path("l10n/guide.pot").read_bytes(), path="guide.pot")
     # CommonMark has no tables: the "table" is one paragraph.
@@ -178,9 +181,11 @@ def test_a_pyproject_without_a_tool_table_is_no_configuration(project: Project) 
 def test_extract_writes_one_template_per_document_and_nothing_else(project: Project) -> None:
     project.write("source/guide/intro.md", "# Intro\n")
     result = project.ok("extract")
+    # One per document, and ui.pot: the page templates' own strings.
     assert sorted(project.files()) == [
         "locales/article.pot",
         "locales/guide/intro.pot",
+        "locales/ui.pot",
         "source/article.md",
         "source/guide/intro.md",
     ]
@@ -681,7 +686,7 @@ def test_compile_twice_changes_no_byte(project: Project) -> None:
     project.translate("fr", {TITLE: "Thérapie"})
     project.ok("compile")
     before = project.files()
-    assert project.ok("compile").err == "1 file(s) unchanged\n"
+    assert project.ok("compile").err == "2 file(s) unchanged\n"  # article.mo and ui.mo
     assert project.files() == before
 
 
@@ -772,7 +777,7 @@ def test_stats_prints_a_table_per_locale_and_document(project: Project) -> None:
         "%",
         "caveats",
     ]
-    rows = [re.split(r"\s+", line) for line in lines[1:]]
+    rows = [re.split(r"\s+", line) for line in lines[1:] if " ui " not in line]
     total = len(project.catalog("fr").entries)
     assert rows == [
         ["fr", "article", str(total), "0", "0", str(total), "0", "0", "0/5"],
@@ -785,7 +790,9 @@ def test_stats_prints_a_table_per_locale_and_document(project: Project) -> None:
 def test_stats_as_json(project: Project) -> None:
     project.ok("init", "fr")
     translate_some(project, "fr")
-    (row,) = json.loads(project.ok("stats", "--format", "json").out)
+    (row,) = [
+        r for r in json.loads(project.ok("stats", "--format", "json").out) if r["document"] != "ui"
+    ]
     assert (row["locale"], row["document"]) == ("fr", "article")
     assert set(row) == {
         "locale",
@@ -816,7 +823,9 @@ def test_stats_agree_with_msgfmt_statistics(
         article = project.path("source/article.md")
         article.write_text(article.read_text().replace("psoriasis", "plaque psoriasis"))
         project.ok("update")
-    (row,) = json.loads(project.ok("stats", "--format", "json").out)
+    (row,) = [
+        r for r in json.loads(project.ok("stats", "--format", "json").out) if r["document"] != "ui"
+    ]
     assert (row["translated"], row["fuzzy"], row["untranslated"]) == msgfmt_statistics(
         gettext, project.catalog_path("fr")
     )
@@ -837,7 +846,9 @@ def test_babel_counts_fuzzy_as_translated_and_locpipe_does_not(project: Project)
         catalog = read_po(stream)
     # What `pybabel compile --statistics` counts: every message with a string, fuzzy or not.
     babel_translated = sum(1 for message in list(catalog)[1:] if message.string)
-    (row,) = json.loads(project.ok("stats", "--format", "json").out)
+    (row,) = [
+        r for r in json.loads(project.ok("stats", "--format", "json").out) if r["document"] != "ui"
+    ]
     assert row["fuzzy"] > 0
     assert babel_translated == row["translated"] + row["fuzzy"]
     assert babel_translated > row["translated"]
@@ -853,7 +864,7 @@ def test_extract_twice_changes_no_byte_even_a_day_later(
     before = project.files()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 86_400))
     result = project.ok("extract")
-    assert result.err == "1 file(s) unchanged\n"
+    assert result.err == "2 file(s) unchanged\n"  # article.pot and ui.pot
     assert project.files() == before
 
 
@@ -1086,7 +1097,7 @@ def full_lifecycle(project: Project) -> list[Path]:
     )
     project.ok("update")
     paths = sorted(project.path("locales").rglob("*.po*"))
-    assert len(paths) == 4
+    assert len(paths) == 8  # article and ui: two templates, and two catalogs in each of 3 locales
     return paths
 
 
@@ -1127,8 +1138,11 @@ def test_every_file_the_cli_writes_reads_back_through_babel_with_the_same_entrie
         ] == [
             (
                 e.msgctxt,
-                e.msgid,
-                e.msgstr,
+                # Babel holds a plural entry's ids and strings as tuples.
+                (e.msgid, e.msgid_plural) if e.msgid_plural is not None else e.msgid,
+                tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural))
+                if e.msgid_plural is not None
+                else e.msgstr,
                 e.fuzzy,
                 e.translator_comments,
                 e.previous_msgid is not None,
@@ -1411,7 +1425,10 @@ def test_a_real_process_runs_the_whole_lifecycle(project: Project) -> None:
         result = locpipe(project, *args)
         assert (result.returncode, "Traceback" in result.stderr) == (0, False), result.stderr
     stats = json.loads(locpipe(project, "stats", "--format", "json").stdout)
-    assert [(row["locale"], row["translated"]) for row in stats] == [("pt_BR", 0)]
+    assert [(row["locale"], row["document"], row["translated"]) for row in stats] == [
+        ("pt_BR", "article", 0),
+        ("pt_BR", "ui", 0),
+    ]
     assert project.path("locales/pt_BR/LC_MESSAGES/article.mo").is_file()
 
 

@@ -263,6 +263,9 @@ def test_a_blank_line_may_separate_a_directive_from_its_block():
         pytest.param("Text <!-- caveat: inline --> here\n", 1, "not inside text", id="inline"),
         pytest.param("<div>\n<!-- caveat: html -->\n</div>\n", 2, "stand alone", id="inside-html"),
         pytest.param("<!-- caveat : spaced -->\nx\n", 1, "malformed directive", id="malformed"),
+        pytest.param("<!-- caveat experimental -->\nx\n", 1, "malformed directive", id="no-colon"),
+        pytest.param("<!-- Caveat: x -->\nx\n", 1, "malformed directive", id="capitalized"),
+        pytest.param("<!-- l10n skip -->\nx\n", 1, "malformed directive", id="l10n-no-colon"),
         pytest.param(
             "<!-- caveat: code -->\n```\nx\n```\n", 1, "no translatable text", id="caveat-on-code"
         ),

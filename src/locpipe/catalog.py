@@ -164,6 +164,8 @@ def new_catalog(template: PoFile, locale: str, *, revision_date: str, domain: st
         PoEntry(
             msgid=entry.msgid,
             msgctxt=entry.msgctxt,
+            msgid_plural=entry.msgid_plural,
+            msgstr_plural=_empty_plurals(entry, plural_forms(locale)[0]),
             extracted_comments=list(entry.extracted_comments),
             references=list(entry.references),
             flags=[flag for flag in entry.flags if flag != "fuzzy"],
@@ -171,6 +173,18 @@ def new_catalog(template: PoFile, locale: str, *, revision_date: str, domain: st
         for entry in template.entries
     ]
     return PoFile(header=header, entries=entries)
+
+
+def _empty_plurals(entry: PoEntry, count: int) -> dict[int, str]:
+    """One empty msgstr[N] per plural form of the catalog's language (none for a singular)."""
+    return dict.fromkeys(range(count), "") if entry.msgid_plural is not None else {}
+
+
+def _nplurals(catalog: PoFile) -> int:
+    match = re.search(
+        r"nplurals\s*=\s*(\d+)", dict(catalog.header_fields()).get("Plural-Forms", "")
+    )
+    return int(match.group(1)) if match else 2
 
 
 def _english_name(locale: str) -> str:
@@ -244,7 +258,7 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
             continue
         candidate = index.best_match(new)
         if candidate is None:
-            merged.append(_untranslated(new))
+            merged.append(_untranslated(new, _nplurals(catalog)))
             continue
         # Its translation and comments live on in the fuzzy entry (with the old msgid as #|), so
         # it does not also stay behind as obsolete: msgmerge does the same.
@@ -311,12 +325,12 @@ def _fuzzy_from(new: PoEntry, old: PoEntry) -> PoEntry:
     )
 
 
-def _untranslated(new: PoEntry) -> PoEntry:
+def _untranslated(new: PoEntry, nplurals: int) -> PoEntry:
     return PoEntry(
         msgid=new.msgid,
         msgctxt=new.msgctxt,
         msgid_plural=new.msgid_plural,
-        msgstr_plural=dict.fromkeys(new.msgstr_plural, "") if new.msgid_plural else {},
+        msgstr_plural=_empty_plurals(new, nplurals),
         extracted_comments=list(new.extracted_comments),
         references=list(new.references),
         flags=_flags(new, fuzzy=False),

@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     command("extract", _extract, "write the templates (locales/<doc>.pot) from the sources")
     init = command("init", _init, "create the catalogs of a new locale")
     init.add_argument("locale", help="locale code, e.g. fr, pt-BR, zh-Hans")
+    pseudo = command("pseudo", _pseudo, "write a pseudo-translation, for testing layouts")
+    pseudo.add_argument("locale", nargs="?", default="en_XA", help="pseudo-locale (default en_XA)")
     update = command("update", _update, "merge the current sources into every catalog")
     _locale_option(update)
     compile_ = command("compile", _compile, "write .mo files; refuse catalogs with errors")
@@ -116,6 +118,11 @@ def _extract(args: argparse.Namespace, config: Config) -> int:
 
 def _init(args: argparse.Namespace, config: Config) -> int:
     _report(args, project.init_locale(config, args.locale))
+    return EXIT_OK
+
+
+def _pseudo(args: argparse.Namespace, config: Config) -> int:
+    _report(args, project.pseudo_locale(config, args.locale))
     return EXIT_OK
 
 

@@ -634,10 +634,12 @@ def _junit(report: Report) -> str:
         for caveat in caveats:
             found = [f for f in report.findings if f.locale == locale and f.caveat == caveat]
             case(f"locpipe.caveats.{locale}", f"{locale} {caveat}", found)
-        untrusted = _untrusted(report.findings, locale)
-        if untrusted:
-            # Only when it fails, for now: tests/test_gate.py counts exactly one case per caveat.
-            case(f"locpipe.untrusted.{locale}", f"{locale} {UNTRUSTED_MARKUP}", untrusted)
+        # One more case per locale: no translation smuggles in markup (C012-C015).
+        case(
+            f"locpipe.untrusted.{locale}",
+            f"{locale} {UNTRUSTED_MARKUP}",
+            _untrusted(report.findings, locale),
+        )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<testsuites tests="{len(cases)}" failures="{failures}">\n'

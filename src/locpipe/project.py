@@ -15,11 +15,13 @@ import polib
 
 from locpipe import catalog as catalogs
 from locpipe.config import Config, normalize_locale
-from locpipe.errors import CatalogError
+from locpipe.errors import CatalogError, ConfigError
 from locpipe.fsio import read_bytes, read_source, write_atomic, write_if_changed
 from locpipe.model import Message
 from locpipe.pofile import PoFile, encode_po, format_po, parse_po
+from locpipe.pseudo import PSEUDO_LOCALE, pseudo_catalog
 from locpipe.segment import extract
+from locpipe.ui import UI_DOMAIN, template_files, ui_template
 
 
 def timestamp() -> str:
@@ -46,11 +48,26 @@ def source_messages(config: Config, document: str) -> list[Message]:
     return extract(read_source(path, shown_as=shown), path=shown, flavor=config.flavor)  # type: ignore[arg-type]
 
 
+def domains(config: Config) -> list[str]:
+    """Every gettext domain of the project: one per source document, and ``ui``."""
+    documents = config.documents()
+    if UI_DOMAIN in documents:
+        raise ConfigError(
+            f"a source document may not be named {UI_DOMAIN!r}: that domain holds the page "
+            "templates' strings",
+            path=config.relative(config.source_path(UI_DOMAIN)),
+        )
+    return [*documents, UI_DOMAIN]
+
+
 def current_template(config: Config, document: str) -> PoFile:
-    """The template the source document gives now (not the one on disk)."""
-    template = catalogs.build_template(
-        source_messages(config, document), domain=document, creation_date=timestamp()
-    )
+    """The template the source document (or the templates, for ``ui``) gives now."""
+    if document == UI_DOMAIN:
+        template = ui_template(template_files(config.root / "templates"), creation_date=timestamp())
+    else:
+        template = catalogs.build_template(
+            source_messages(config, document), domain=document, creation_date=timestamp()
+        )
     existing = config.template_path(document)
     if existing.is_file():
         try:
@@ -76,7 +93,7 @@ def read_catalog(config: Config, locale: str, document: str) -> PoFile:
 def extract_templates(config: Config) -> list[Outcome]:
     """Write ``locales/<doc>.pot`` for every source document."""
     templates = {
-        config.template_path(doc): current_template(config, doc) for doc in config.documents()
+        config.template_path(doc): current_template(config, doc) for doc in domains(config)
     }
     encoded = {path: _encoded(config, path, po) for path, po in templates.items()}
     return [_write(config, path, data) for path, data in encoded.items()]
@@ -87,7 +104,7 @@ def init_locale(config: Config, locale: str) -> list[Outcome]:
     locale = normalize_locale(locale)
     existing: list[Outcome] = []
     planned: list[tuple[Path, bytes]] = []
-    for document in config.documents():
+    for document in domains(config):
         path = config.catalog_path(locale, document)
         if path.exists():
             existing.append(Outcome(config.relative(path), "exists, left as it is"))
@@ -104,7 +121,7 @@ def init_locale(config: Config, locale: str) -> list[Outcome]:
 
 def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Outcome]:
     """Refresh the templates and merge them into every catalog of every locale."""
-    documents = config.documents()
+    documents = domains(config)
     templates = {doc: current_template(config, doc) for doc in documents}
     planned: list[tuple[Path, bytes]] = []
     for document, template in templates.items():
@@ -128,7 +145,7 @@ def compile_catalogs(config: Config, locales: list[str] | None = None) -> list[O
     """Write a ``.mo`` beside every catalog (fuzzy and untranslated entries left out)."""
     planned = []
     for locale in locales or config.locales_present():
-        for document in config.documents():
+        for document in domains(config):
             catalog = read_catalog(config, locale, document)
             shown = config.relative(config.catalog_path(locale, document))
             _check_plurals(catalog, locale, shown)
@@ -169,7 +186,7 @@ def catalog_stats(
     """(locale, document, stats) for every catalog."""
     rows = []
     for locale in locales or config.locales_present():
-        for document in config.documents():
+        for document in domains(config):
             rows.append((locale, document, catalogs.stats(read_catalog(config, locale, document))))
     return rows
 
@@ -189,3 +206,16 @@ def _encoded(config: Config, path: Path, po: PoFile) -> bytes:
 def _write(config: Config, path: Path, data: bytes) -> Outcome:
     changed = write_if_changed(path, data, shown_as=config.relative(path))
     return Outcome(config.relative(path), "written" if changed else "unchanged")
+
+
+def pseudo_locale(config: Config, locale: str = "en_XA") -> list[Outcome]:
+    """Write the pseudo-translation of every domain (rewritten each time: it is generated)."""
+    locale = normalize_locale(locale)
+    if locale != PSEUDO_LOCALE:
+        raise ConfigError(f"{locale} is a real locale; the pseudo-locale is {PSEUDO_LOCALE}")
+    planned = []
+    for domain in domains(config):
+        path = config.catalog_path(locale, domain)
+        catalog = pseudo_catalog(current_template(config, domain), flavor=config.flavor)  # type: ignore[arg-type]
+        planned.append((path, _encoded(config, path, catalog)))
+    return [_write(config, path, data) for path, data in planned]

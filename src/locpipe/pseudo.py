@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,10 +112,10 @@ def _pseudo_entry(entry: PoEntry, plurals: int, flavor: Flavor) -> PoEntry:
         flags=[flag for flag in entry.flags if flag != "fuzzy"],
     )
     if entry.msgid_plural is None:
-        filled.msgstr = pseudo_translate(entry.msgid, flavor=flavor)
+        filled.msgstr = _keeping_placeholders(entry.msgid, flavor)
     else:
-        singular = pseudo_translate(entry.msgid, flavor=flavor)
-        plural = pseudo_translate(entry.msgid_plural, flavor=flavor)
+        singular = _keeping_placeholders(entry.msgid, flavor)
+        plural = _keeping_placeholders(entry.msgid_plural, flavor)
         filled.msgstr_plural = {n: singular if n == 0 else plural for n in range(plurals)}
     return filled
 
@@ -291,3 +292,21 @@ def _shape(children: list[Token]) -> list[Any]:
             (token.type, token.markup, attrs, content, tuple(_shape(token.children or [])))
         )
     return shape
+
+
+_PLACEHOLDER = re.compile(
+    r"%\([^)]*\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]|%[#0 +-]*\d*[diouxXeEfFgGcrsa%]"
+)
+
+
+def _keeping_placeholders(text: str, flavor: Flavor) -> str:
+    """``pseudo_translate`` that leaves ``%(name)s``-style placeholders exactly as they are.
+
+    Each placeholder stands in as a private-use character, which is no letter to accent.
+    """
+    found = _PLACEHOLDER.findall(text)
+    if not found:
+        return pseudo_translate(text, flavor=flavor)
+    masked = _PLACEHOLDER.sub(lambda m: chr(0xE000 + found.index(m.group())), text)
+    result = pseudo_translate(masked, flavor=flavor)
+    return re.sub("[\ue000-\ue0ff]", lambda m: found[ord(m.group()) - 0xE000], result)

@@ -435,7 +435,9 @@ def _msgid(content: str, children: list[Token]) -> str:
 
 # --- directives ----------------------------------------------------------------------------------
 
-_DIRECTIVE_LIKE = re.compile(r"<!--\s*(?:l10n|caveat)\s*:", re.IGNORECASE)
+# Anything that starts like a directive is held to the directive grammar: a caveat directive
+# with a typo ("<!-- caveat experimental -->") must fail loudly, not silently drop the check.
+_DIRECTIVE_LIKE = re.compile(r"<!--\s*(?:l10n|caveat)(?![\w-])", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"<!--[ \t]*(l10n|caveat):[ \t]*(.*?)[ \t]*-->")
 _CAVEAT_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -117,8 +117,8 @@ def _render_template(env: jinja2.Environment, name: str, **context: object) -> s
         raise ConfigError(
             f"template error: {error.message}", path=error.filename or name, line=error.lineno
         ) from error
-    except jinja2.TemplateError as error:
-        raise ConfigError(f"template error: {error}", path=name) from error
+    except (jinja2.TemplateError, KeyError, ValueError, TypeError) as error:
+        raise ConfigError(f"template error: {error!r}", path=name) from error
 
 
 def _catalog_or_none(config: Config, locale: str, document: str) -> PoFile | None:
@@ -224,6 +224,8 @@ def _page(
             "current": other == locale,
         }
         for other in published
+        # The pseudo-locale is for layout tests: never offered to readers of a real language.
+        if other != "en_XA" or locale == "en_XA"
     ]
     updated = _updated(localized.source)
     babel_locale = "en" if locale == "en_XA" else locale
@@ -301,7 +303,7 @@ def build_command(
     for locale, result in failed.items():
         for finding in result.findings:
             print(finding, file=sys.stderr)
-        caveats = sorted({f.caveat for f in result.findings})
+        caveats = gate.failing_checks(result.findings)
         print(
             f"error: {locale} not published: caveat(s) failing: {', '.join(caveats)}",
             file=sys.stderr,
@@ -377,7 +379,11 @@ def _write_index(
         if locale not in failed and locale != "en_XA" and (staging / locale).is_dir()
     ]
     failures = [
-        {"locale": locale, "reason": ", ".join(sorted({f.caveat for f in r.findings}))}
+        {
+            "locale": locale,
+            "name": native_name(locale),
+            "reason": ", ".join(gate.failing_checks(r.findings)),
+        }
         for locale, r in failed.items()
     ]
     _install_ui_translations(env, config, config.source_locale)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from pathlib import Path
 
 import jinja2
@@ -70,8 +71,8 @@ class CatalogTranslations(gettext.NullTranslations):
         self._plural: dict[str, dict[int, str]] = {}
         self._plural_of = gettext.c2py(plural_expression)
         for entry in catalog.entries if catalog else []:
-            if not entry.translated():
-                continue
+            if not entry.translated() or not _same_placeholders(entry):
+                continue  # a translation that would break the page falls back to English
             if entry.msgid_plural is not None:
                 self._plural[entry.msgid] = dict(entry.msgstr_plural)
             else:
@@ -91,3 +92,17 @@ class CatalogTranslations(gettext.NullTranslations):
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self.ngettext(singular, plural, n)
+
+
+_PLACEHOLDER = re.compile(r"%\(([^)]*)\)")
+
+
+def _same_placeholders(entry: PoEntry) -> bool:
+    """Whether every translation of ``entry`` uses exactly the msgid's ``%(name)s`` placeholders."""
+    expected = set(_PLACEHOLDER.findall(entry.msgid))
+    translations = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+    # A plural form may leave out the count (Arabic's "one"), never add an unknown name.
+    if entry.msgid_plural is not None:
+        expected |= set(_PLACEHOLDER.findall(entry.msgid_plural))
+        return all(set(_PLACEHOLDER.findall(t)) <= expected for t in translations)
+    return all(set(_PLACEHOLDER.findall(t)) == expected for t in translations)
