@@ -268,6 +268,8 @@ def test_a_failed_build_leaves_the_previous_build_as_it_was(project, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr("locpipe.site._write_index", broken)
+    # A real change, so the build has something to write (an unchanged build writes nothing).
+    edit_caveat(project, "multiple-sessions", lambda po, e: e.translator_comments.append("ok"))
     assert main(["-C", str(project), "build", "-q"]) == 2
     after = {p: p.read_bytes() for p in (project / "build").rglob("*") if p.is_file()}
     assert after == before
