@@ -285,30 +285,30 @@ def merge(catalog: PoFile, template: PoFile) -> PoFile:
 def _carried_over(new: PoEntry, previous: PoEntry) -> PoEntry:
     # An obsolete entry that comes back keeps its fuzzy flag: reviving it must not promote a
     # translation nobody reviewed.
-    fuzzy = previous.fuzzy
-    return PoEntry(
-        msgid=new.msgid,
-        msgctxt=new.msgctxt,
-        msgstr=previous.msgstr,
-        msgid_plural=new.msgid_plural,
-        msgstr_plural=dict(previous.msgstr_plural),
-        translator_comments=list(previous.translator_comments),
-        extracted_comments=list(new.extracted_comments),
-        references=list(new.references),
-        flags=_flags(new, fuzzy=fuzzy and bool(previous.msgstr or previous.msgstr_plural)),
-        previous_msgctxt=previous.previous_msgctxt if fuzzy else None,
-        previous_msgid=previous.previous_msgid if fuzzy else None,
-        previous_msgid_plural=previous.previous_msgid_plural if fuzzy else None,
-    )
+    fuzzy = previous.fuzzy and bool(previous.msgstr or previous.msgstr_plural)
+    history = (previous.previous_msgctxt, previous.previous_msgid, previous.previous_msgid_plural)
+    return _translated_as(new, previous, fuzzy=fuzzy, history=history if previous.fuzzy else None)
 
 
 def _fuzzy_from(new: PoEntry, old: PoEntry) -> PoEntry:
     # The #| strings are the text the translation was made for. An old entry that is itself
     # fuzzy was translated for *its* #| text, so that history is kept (as msgmerge keeps it).
     if old.fuzzy and old.previous_msgid is not None:
-        previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural)
+        history = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural)
     else:
-        previous = (old.msgctxt, old.msgid, old.msgid_plural)
+        history = (old.msgctxt, old.msgid, old.msgid_plural)
+    return _translated_as(new, old, fuzzy=True, history=history)
+
+
+def _translated_as(
+    new: PoEntry,
+    old: PoEntry,
+    *,
+    fuzzy: bool,
+    history: tuple[str | None, str | None, str | None] | None,
+) -> PoEntry:
+    """The template's entry ``new`` carrying what a translator wrote in ``old``."""
+    previous_msgctxt, previous_msgid, previous_msgid_plural = history or (None, None, None)
     return PoEntry(
         msgid=new.msgid,
         msgctxt=new.msgctxt,
@@ -318,10 +318,10 @@ def _fuzzy_from(new: PoEntry, old: PoEntry) -> PoEntry:
         translator_comments=list(old.translator_comments),
         extracted_comments=list(new.extracted_comments),
         references=list(new.references),
-        flags=_flags(new, fuzzy=True),
-        previous_msgctxt=previous[0],
-        previous_msgid=previous[1],
-        previous_msgid_plural=previous[2],
+        flags=_flags(new, fuzzy=fuzzy),
+        previous_msgctxt=previous_msgctxt,
+        previous_msgid=previous_msgid,
+        previous_msgid_plural=previous_msgid_plural,
     )
 
 
