@@ -19,7 +19,25 @@ def _cases(examples: list[dict], prefix: str) -> list:
     ]
 
 
-CASES = _cases(GFM, "gfm") + _cases(PATHOLOGICAL, "pathological")
+def _too_deep(markdown: str) -> bool:
+    try:
+        extract(markdown)
+    except SourceError as error:
+        return "nested more than" in error.message
+    return False
+
+
+# Deeper than markdown-it's nesting limit, the parser silently drops text: locpipe refuses those.
+TOO_DEEP = [case for case in PATHOLOGICAL if _too_deep(case["markdown"])]
+CASES = _cases(GFM, "gfm") + _cases(
+    [case for case in PATHOLOGICAL if case not in TOO_DEEP], "pathological"
+)
+
+
+@pytest.mark.parametrize("markdown", _cases(TOO_DEEP, "too-deep"))
+def test_a_document_nested_beyond_the_parsers_limit_is_refused_not_half_translated(markdown):
+    with pytest.raises(SourceError, match="nested more than 19 levels deep"):
+        localize(markdown, lambda message: message.msgid)
 
 
 def _skipped_text(markdown: str, content: str) -> bool:

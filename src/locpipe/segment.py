@@ -26,6 +26,9 @@ from locpipe.parser import Flavor, make_parser
 Translate = Callable[[Message], "str | None"]
 
 _BOM = "\ufeff"
+# markdown-it-py silently skips the content of blocks at its maxNesting (20): a container
+# opened at this level would have its content dropped.
+_MAX_LEVEL = 19
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +233,13 @@ def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[
             active.append(_govern(pending.pop(level), closes.get(index, index), caveat_lines, path))
         if token.nesting == 1:
             containers.append(token.type)
+            if level >= _MAX_LEVEL:
+                raise SourceError(
+                    f"blocks nested more than {_MAX_LEVEL} levels deep: the parser drops what "
+                    "is deeper, so it could never be translated or checked",
+                    path=path,
+                    line=token.map[0] + 1 if token.map else 0,
+                )
         if token.type == "tr_open":
             row_cells = None
             cell_index = 0
