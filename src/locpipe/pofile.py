@@ -137,13 +137,17 @@ def _sniff_charset(data: bytes, path: str) -> str:
     charset = _declared_charset(entries[0].msgstr)
     if charset is None:
         return "UTF-8"
+    line = _line_of(data, b"charset=")
     try:
         info = codecs.lookup(charset)
-    except LookupError as exc:
-        line = _line_of(data, b"charset=" + charset.encode("latin-1"))
+        # Only text encodings: "hex", "rot13", "zlib" and the like are codecs, not charsets,
+        # and the *_escape codecs would read escapes GNU never writes.
+        if not info._is_text_encoding or info.name.endswith("escape"):  # type: ignore[attr-defined]
+            raise LookupError(charset)
+        compatible = 'msgid "a"\n'.encode(info.name, "replace") == b'msgid "a"\n'
+    except (LookupError, ValueError, UnicodeError) as exc:
         raise CatalogError(f"unknown charset {charset!r}", path=path, line=line) from exc
-    if 'msgid "a"\n'.encode(info.name, "replace") != b'msgid "a"\n':
-        line = _line_of(data, b"charset=")
+    if not compatible:
         raise CatalogError(f"charset {charset!r} is not ASCII-compatible", path=path, line=line)
     return info.name
 

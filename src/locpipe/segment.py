@@ -26,8 +26,8 @@ from locpipe.parser import Flavor, make_parser
 Translate = Callable[[Message], "str | None"]
 
 _BOM = "\ufeff"
-# markdown-it-py silently skips the content of blocks at its maxNesting (20): a container
-# opened at this level would have its content dropped.
+# markdown-it-py silently skips the content of blocks at its maxNesting (20): a block quote or
+# list item opened at this level would have its content dropped.
 _MAX_LEVEL = 19
 
 
@@ -136,7 +136,7 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
     text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
     if "\0" in text:
         text = text.replace("\0", "\ufffd")  # as markdown-it does; one character for one
-    tokens = _parse_without_gc(make_parser(flavor), text)
+    tokens = _parse_without_gc(make_parser(flavor), text, path)
     document = Document(
         source=markdown, path=path, flavor=flavor, _text=text, _offset=_offset_map(body, text, bom)
     )
@@ -145,13 +145,19 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
     return document
 
 
-def _parse_without_gc(parser, text: str) -> list[Token]:
+def _parse_without_gc(parser, text: str, path: str) -> list[Token]:
     # markdown-it allocates about 95,000 tokens per MB, all alive until the parse ends: the
     # cyclic garbage collector keeps re-scanning them for nothing (20-40% of the parse time).
     enabled = gc.isenabled()
     gc.disable()
     try:
         return parser.parse(text)
+    except IndexError as error:
+        # markdown-it-py 4.x can index past the end of the text on some unterminated HTML
+        # inside containers ("> - <!--" then ">"): report it, never a traceback.
+        raise SourceError(
+            f"the Markdown parser failed on this document ({error})", path=path
+        ) from error
     finally:
         if enabled:
             gc.enable()
@@ -233,7 +239,7 @@ def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[
             active.append(_govern(pending.pop(level), closes.get(index, index), caveat_lines, path))
         if token.nesting == 1:
             containers.append(token.type)
-            if level >= _MAX_LEVEL:
+            if level >= _MAX_LEVEL and token.type in ("blockquote_open", "list_item_open"):
                 raise SourceError(
                     f"blocks nested more than {_MAX_LEVEL} levels deep: the parser drops what "
                     "is deeper, so it could never be translated or checked",
@@ -414,6 +420,7 @@ def _msgid(content: str, children: list[Token]) -> str:
             breaks[position + 1] = "backslash"
         else:
             breaks[position] = "hard"
+    html_starts = [start for start, _ in raw_html]
     pieces: list[str] = []
     pos = 0
     length = len(content)
@@ -425,7 +432,9 @@ def _msgid(content: str, children: list[Token]) -> str:
         kind = breaks.get(newline)
         if kind is None:
             pieces.append(content[pos:newline])
-            inside_html = any(start < newline < end for start, end in raw_html)
+            # raw_html is in source order: the last span starting before the newline decides.
+            index = bisect.bisect_left(html_starts, newline) - 1
+            inside_html = index >= 0 and newline < raw_html[index][1]
             pieces.append("\n" if inside_html else " ")
             pos = newline + 1
             continue
