@@ -9,18 +9,35 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from locpipe import __version__, project
 from locpipe.config import Config, load_config, normalize_locale
 from locpipe.errors import LocpipeError
+from locpipe.fsio import project_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+#: Commands that write catalogs or build/: they serialize on the project lock.
+_WRITING_COMMANDS = frozenset({"extract", "init", "pseudo", "update", "compile", "build"})
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _say_waiting() -> None:
+    print("waiting for another locpipe run in this project to finish...", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # SIGTERM (CI cancelling a job) unwinds like Ctrl-C, so every temporary file is removed
+    # and no catalog or build/ is left half-written.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -31,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         config = load_config(Path(args.project))
+        if args.command in _WRITING_COMMANDS:
+            with project_lock(config.root, on_wait=_say_waiting):
+                return int(args.run(args, config))
         return int(args.run(args, config))
     except LocpipeError as error:
         print(error, file=sys.stderr)

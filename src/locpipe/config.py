@@ -46,13 +46,24 @@ class Config:
         return sorted(names)
 
     def source_path(self, document: str) -> Path:
-        return self.source / f"{document}.md"
+        return self._confined(self.source / f"{document}.md", self.source)
 
     def template_path(self, document: str) -> Path:
-        return self.locales / f"{document}.pot"
+        return self._confined(self.locales / f"{document}.pot", self.locales)
 
     def catalog_path(self, locale: str, document: str) -> Path:
-        return self.locales / locale / "LC_MESSAGES" / f"{document}.po"
+        return self._confined(
+            self.locales / locale / "LC_MESSAGES" / f"{document}.po", self.locales
+        )
+
+    def _confined(self, path: Path, folder: Path) -> Path:
+        """``path``, after checking that it (through any symlink) stays inside ``folder``."""
+        if not _inside(path, folder):
+            raise ConfigError(
+                "leads outside the project (a symlink or '..'): locpipe never reads or writes there",
+                path=self.relative(path),
+            )
+        return path
 
     def locales_present(self) -> list[str]:
         """The target locales: configured, or the folders under ``locales/`` with catalogs."""

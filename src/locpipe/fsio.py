@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from locpipe.errors import LocpipeError, SourceError
@@ -83,3 +85,23 @@ def read_bytes(path: Path, *, shown_as: str, error: type[LocpipeError]) -> bytes
         raise error("file not found", path=shown_as) from missing
     except OSError as failure:
         raise error(f"cannot read: {failure.strerror}", path=shown_as) from failure
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the project's lock: two runs that write catalogs or build/ take turns.
+
+    The lock is an advisory ``flock`` on the project folder itself (no lock file to leave
+    behind); the kernel releases it when the process ends, however it ends.
+    """
+    descriptor = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock

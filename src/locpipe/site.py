@@ -8,6 +8,7 @@ so an error or an interrupt leaves the previous build as it was.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -16,8 +17,11 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -579,17 +583,35 @@ def _write_index(
 
 
 def _swap(staging: Path, build: Path) -> None:
-    """Put the new build in place of the old in two renames; the old one is then removed."""
-    old = None
-    if build.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{build.name}-old-", dir=build.parent))
-        old.rmdir()
-        os.replace(build, old)
-    try:
-        os.replace(staging, build)
-    except BaseException:
+    """Put the new build in place of the old in two renames; the old one is then removed.
+
+    SIGINT and SIGTERM wait until this is over, so an interrupt finds the old build or the
+    new one, never neither, and no old copy is left lying beside it.
+    """
+    with _signals_deferred():
+        old = None
+        if build.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{build.name}-old-", dir=build.parent))
+            old.rmdir()
+            os.replace(build, old)
+        try:
+            os.replace(staging, build)
+        except BaseException:
+            if old is not None:
+                os.replace(old, build)
+            raise
         if old is not None:
-            os.replace(old, build)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, deferred)
