@@ -282,3 +282,29 @@ def test_non_caveat_fallbacks_are_marked_english_and_reported(project):
     assert '<span lang="en">What Are UC-MSCs?</span>' in html
     missing = json.loads((project / "build" / "es" / "missing.json").read_text())
     assert "source/article.md:16" in missing["article"]
+
+
+def test_a_caveat_with_a_reference_link_is_seen_on_the_page(project, capsys):
+    article = project / "source" / "article.md"
+    text = article.read_text(encoding="utf-8").replace(
+        "with a qualified medical\nprofessional", "with a [qualified medical\nprofessional][nhs]"
+    )
+    article.write_text(text + "\n[nhs]: https://www.example.org/doctors\n", encoding="utf-8")
+    assert main(["-C", str(project), "update", "-q"]) == 0
+    edit_caveat(
+        project,
+        "consult-professional",
+        lambda po, e: (
+            setattr(
+                e,
+                "msgstr",
+                e.msgstr.replace(
+                    "un profesional médico cualificado", "un [profesional médico cualificado][nhs]"
+                ),
+            ),
+            e.flags.remove("fuzzy") if "fuzzy" in e.flags else None,
+        ),
+    )
+    code, out = check(project, capsys)
+    assert "C010" not in out, out
+    assert code == 0, out

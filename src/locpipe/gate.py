@@ -32,6 +32,7 @@ from locpipe.render import (
     Markup,
     VisibleText,
     inline_markup,
+    inline_text,
     plain_text,
     render_body,
     visible_text,
@@ -472,7 +473,9 @@ def _translated_texts(localized: LocalizedDocument) -> dict[tuple[int, str], str
     if len(page.units) == len(localized.source.units):
         for original, unit in zip(localized.source.units, page.units, strict=True):
             key = (original.message.line, original.message.msgid)
-            texts[key] = plain_text(unit.message.msgid)
+            # Rendered from the page's own tokens: reference links ([text][ref]) are resolved
+            # there against the page's definitions, as the reader sees them.
+            texts[key] = inline_text(page, unit.token_index)
     return texts
 
 

@@ -375,6 +375,14 @@ def visible_text(page_html: str) -> VisibleText:
     )
 
 
+def inline_text(document: Document, token_index: int) -> str:
+    """The text one unit of a parsed document shows, with its reference links resolved."""
+    renderer = make_renderer(document.flavor)  # type: ignore[arg-type]
+    children = document.tokens[token_index].children or []
+    rendered = renderer.renderer.renderInline(children, renderer.options, {})
+    return _squeeze(html.unescape(re.sub(r"<[^>]*>", "", rendered)))
+
+
 def plain_text(inline_markdown: str, flavor: str = "gfm") -> str:
     """What inline Markdown says, as text: every character a reader could be shown."""
     rendered = make_renderer(flavor).renderInline(inline_markdown)  # type: ignore[arg-type]
