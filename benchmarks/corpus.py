@@ -353,8 +353,9 @@ class _Source:
 class _Writer:
     """Builds one document, block by block, from one random stream."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, caveat_suffix: str = "") -> None:
         rng = self.rng = Random(seed)
+        self.caveat_suffix = caveat_suffix
         self.health = rng.random() < 0.6
         self.subjects = _HEALTH_SUBJECTS if self.health else _DOCS_SUBJECTS
         self.objects = _HEALTH_OBJECTS + (_DOCS_OBJECTS if not self.health else ())
@@ -649,7 +650,7 @@ class _Writer:
         rng = self.rng
         self.caveats += 1
         slug = rng.choice(_CAVEAT_SLUGS)
-        lines = [f"<!-- caveat: {slug}-{self.caveats} -->"]
+        lines = [f"<!-- caveat: {slug}-{self.caveats}{self.caveat_suffix} -->"]
         if rng.random() < 0.6:
             lines.append(f"<!-- l10n: note {rng.choice(_NOTES)} -->")
         return lines
@@ -852,21 +853,24 @@ def _item(marker: str, body: Block) -> Block:
 # --- public API ----------------------------------------------------------------------------------
 
 
-def generate_document(size_bytes: int, seed: int) -> str:
+def generate_document(size_bytes: int, seed: int, *, caveat_suffix: str = "") -> str:
     """A Markdown document of at least ``size_bytes`` (UTF-8), and not much more.
 
-    The same ``(size_bytes, seed)`` always gives the same text.
+    The same ``(size_bytes, seed)`` always gives the same text. Caveat ids are unique in the
+    document; ``caveat_suffix`` is appended to each (``generate_corpus`` makes them unique in the
+    corpus with it, as a project's caveat registry requires).
     """
     if size_bytes < 0:
         raise ValueError(f"size_bytes must be >= 0, not {size_bytes}")
-    return _Writer(seed).document(size_bytes)
+    return _Writer(seed, caveat_suffix).document(size_bytes)
 
 
 def generate_corpus(n_docs: int, total_bytes: int, seed: int) -> dict[str, str]:
     """``n_docs`` documents (name -> text) of about ``total_bytes`` in all.
 
     Sizes follow a skewed (log-normal) distribution between 1 KB and 1 MB: many small pages, a
-    few large ones, scaled so that they add up to ``total_bytes``.
+    few large ones, scaled so that they add up to ``total_bytes``. Caveat ids are unique in the
+    whole corpus (``-d<index>`` is appended to each), so the corpus can be one locpipe project.
     """
     if n_docs < 1:
         raise ValueError(f"n_docs must be >= 1, not {n_docs}")
@@ -879,7 +883,9 @@ def generate_corpus(n_docs: int, total_bytes: int, seed: int) -> dict[str, str]:
     for index, weight in enumerate(weights):
         size = round(min(max(weight * scale, MIN_DOC_BYTES), MAX_DOC_BYTES))
         section = rng.choice(("health", "guides", "reference", "faq"))
-        corpus[f"{section}/doc-{index:04d}.md"] = generate_document(size, rng.getrandbits(32))
+        corpus[f"{section}/doc-{index:04d}.md"] = generate_document(
+            size, rng.getrandbits(32), caveat_suffix=f"-d{index}"
+        )
     return corpus
 
 
@@ -897,6 +903,79 @@ def _scale_to_total(weights: list[float], total_bytes: int) -> float:
         else:
             high = middle
     return high
+
+
+_REVISIONS = (
+    " This was reviewed again for the second edition.",
+    " Check the latest guidance before you rely on it.",
+    " The wording was clarified after feedback from readers.",
+)
+_REWORDINGS = ((" the ", " this "), (" can ", " could "), (" is ", " remains "), (" a ", " one "))
+_CAVEAT_DIRECTIVE = re.compile(r"(<!-- caveat: [a-z0-9]+(?:-[a-z0-9]+)*)( -->)")
+
+
+def edit_document(
+    markdown: str, fraction: float, seed: int, *, count: int | None = None, caveats: bool = True
+) -> str:
+    """``markdown`` with about ``fraction`` of its paragraphs edited (or exactly ``count`` of them).
+
+    The edits are what a new version of a page brings: a sentence added at the end of a paragraph,
+    or a word changed in its first line. They never change the block structure, so each edited
+    paragraph is one changed message (a fuzzy match for a catalog update). ``caveats=False``
+    leaves the caveats' paragraphs alone. The same arguments always give the same text.
+    """
+    from locpipe.parser import make_renderer
+
+    tokens = make_renderer("gfm").parse(markdown)
+    lines = markdown.split("\n")
+    candidates = []
+    for index, token in enumerate(tokens):
+        if token.type != "paragraph_open" or token.map is None:
+            continue
+        previous = tokens[index - 1] if index else None
+        is_caveat = (
+            previous is not None
+            and previous.type == "html_block"
+            and "<!-- caveat:" in previous.content
+        )
+        if caveats or not is_caveat:
+            candidates.append(token.map)
+    rng = Random(seed)
+    wanted = count if count is not None else max(1, round(fraction * len(candidates)))
+    for start, end in sorted(rng.sample(candidates, min(wanted, len(candidates)))):
+        first, last = lines[start], lines[end - 1]
+        old, new = rng.choice(_REWORDINGS)
+        if rng.random() < 0.5 and old in first:
+            lines[start] = first.replace(old, new, 1)
+        else:
+            lines[end - 1] = last.rstrip(" \\") + rng.choice(_REVISIONS)
+    return "\n".join(lines)
+
+
+def edit_corpus(corpus: dict[str, str], fraction: float, seed: int) -> dict[str, str]:
+    """Version 2 of every document of ``corpus``: :func:`edit_document` with ``fraction``."""
+    return {
+        name: edit_document(text, fraction, seed + number)
+        for number, (name, text) in enumerate(corpus.items())
+    }
+
+
+def replicate(corpus: dict[str, str], copies: int) -> dict[str, str]:
+    """``copies`` times the documents of ``corpus``: the same texts under new names.
+
+    Copy ``k`` (from 2 on) of ``faq/doc-0001.md`` is ``faq/doc-0001-r<k>.md``, and ``-r<k>`` is
+    appended to its caveat ids, which stay unique in the corpus. Time and memory against size
+    are measured on replicas: every document is as hard as before, only their number grows.
+    """
+    result: dict[str, str] = {}
+    for copy in range(1, copies + 1):
+        for name, text in corpus.items():
+            if copy == 1:
+                result[name] = text
+                continue
+            stem = name.removesuffix(".md")
+            result[f"{stem}-r{copy}.md"] = _CAVEAT_DIRECTIVE.sub(rf"\1-r{copy}\2", text)
+    return result
 
 
 # --- checks --------------------------------------------------------------------------------------

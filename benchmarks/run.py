@@ -1,14 +1,16 @@
-"""Benchmark locpipe's engine against the parser it is built on.
+"""Benchmark locpipe on one generated corpus: against markdown-it-py, mdpo, translate-toolkit and
+GNU msgmerge, all measured in the same run, on the same documents.
 
 Absolute times on shared, noisy machines are noise; what is reported is each stage's time as a
-RATIO to the floor -- markdown-it-py parsing the same document with the same syntax -- measured in
-the same run, on the same generated document. Run on demand (never in the tests)::
+RATIO: to the floor (markdown-it-py parsing the same documents with the same syntax) and to each
+anchor (the other tools doing the same job). Run on demand, never in the tests::
 
-    nox -s bench
-    python benchmarks/run.py --size-mb 2 --repeat 7 --stage extract --stage localize
+    nox -s bench -- --quick
+    python benchmarks/run.py --docs 200 --total-mb 3.4 --repeat 3
 
-A stage is a function that prepares its inputs (outside the timing) and returns the callable to
-time; register it in :data:`STAGES` with :func:`stage`. Targets compare two stages' min times.
+A stage is a function that prepares its inputs (outside the timing) and returns a :class:`Timed`:
+the callable to time and, if it needs one, the untimed reset to run before each timing. Register
+it with :func:`stage`; a :class:`Target` compares stages' min times.
 """
 
 from __future__ import annotations
@@ -17,149 +19,532 @@ import argparse
 import cProfile
 import gc
 import json
+import math
 import os
 import platform
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from corpus import CONSTRUCTS, MB, constructs, generate_document
+from corpus import (
+    CONSTRUCTS,
+    MB,
+    constructs,
+    edit_corpus,
+    edit_document,
+    generate_corpus,
+    replicate,
+)
+from workspace import (
+    CLI,
+    LOCALES,
+    ProcessFailed,
+    ProcessStats,
+    copy_tree,
+    error_line,
+    make_project,
+    python_module_available,
+    run_process,
+    translations,
+    write_sources,
+)
 
 import locpipe
-from locpipe.model import Message
+from locpipe import cli
+from locpipe.catalog import merge
 from locpipe.parser import make_renderer
-from locpipe.segment import Document, parse_document
+from locpipe.pofile import parse_po
+from locpipe.segment import parse_document
 
 BENCHMARKS = Path(__file__).resolve().parent
 RESULTS = BENCHMARKS / "results"
 BASELINE = "parse"
 DEFAULT_SEED = 20251125
+DEFAULT_DOCS, DEFAULT_MB = 200, 3.4
+QUICK_DOCS, QUICK_MB = 20, 0.34
 MIN_REPEAT = 3
+EDITED_FRACTION = 0.1
+"""Share of the paragraphs a version 2 of the corpus changes (the catalog update's input)."""
+SCALE_FACTORS = (1, 2, 4, 8)
+MEMORY_FACTOR = 10
+SIZE_BASE = 10
+"""The time-against-size and memory passes work on a corpus of 1/SIZE_BASE of the documents and
+bytes, replicated 1, 2, 4, 8 and 10 times."""
+ANCHORS = ("mdpo", "translate-toolkit", "msgmerge")
 
 Run = Callable[[], object]
-"""One timed execution of a stage."""
-
-
-# --- the workload --------------------------------------------------------------------------------
-
-
-def _accented(text: str) -> str:
-    return text.translate(str.maketrans("aeiouAEIOU", "áéíóúÁÉÍÓÚ"))
-
-
-#: Pseudo-translations, one per "locale": each changes the text the way real translations do
-#: (case, length, accents, scripts, bidi marks) and keeps the Markdown markup in it.
-PSEUDO_LOCALES: dict[str, Callable[[str], str]] = {
-    "fr": str.upper,
-    "de": lambda text: f"{text} {text[: len(text) // 3]}",  # about a third longer
-    "es": _accented,
-    "ja": lambda text: f"「{text}」",
-    "ar": lambda text: f"\u200f{text}\u200f",
-    "pt-BR": str.swapcase,
-}
-
-
-@dataclass(frozen=True)
-class Workload:
-    """What every stage works on: one generated document and its pseudo-translated catalogs."""
-
-    text: str
-    path: str
-    messages: list[Message]
-    catalogs: dict[str, dict[str, str]]
-    """locale -> msgid -> translation: one entry for every message."""
-
-    def translate(self, locale: str) -> Callable[[Message], str | None]:
-        """A catalog lookup, as the build does it."""
-        lookup = self.catalogs[locale].get
-        return lambda message: lookup(message.msgid)
-
-
-def make_workload(size_bytes: int, seed: int) -> Workload:
-    text = generate_document(size_bytes, seed)
-    path = f"bench-{seed}.md"
-    messages = locpipe.extract(text, path=path)
-    catalogs = {
-        locale: {message.msgid: pseudo(message.msgid) for message in messages}
-        for locale, pseudo in PSEUDO_LOCALES.items()
-    }
-    return Workload(text=text, path=path, messages=messages, catalogs=catalogs)
 
 
 # --- stages --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Timed:
+    """What a stage's preparation hands the harness."""
+
+    run: Run
+    """One timed execution. A run of child processes returns their :class:`ProcessStats`."""
+    before: Callable[[], None] | None = None
+    """Untimed, before every execution (and before the warm-up): put the files back as they were."""
+    process: bool = False
+    """The work happens in child processes: their CPU time and peak RSS are what is reported."""
+    profile: Run | None = None
+    """The same work in this process, for ``--profile`` (child processes are out of its sight)."""
+    notes: list[str] = field(default_factory=list)
+    """What the preparation found worth reporting (a gate that failed, an anchor's quirk)."""
+
+
+@dataclass(frozen=True)
 class Stage:
     name: str
+    group: str
+    """floor, locpipe, locpipe CLI or anchor."""
     description: str
-    prepare: Callable[[Workload], Run]
-    """Set up (untimed) and return the callable to time."""
+    prepare: Callable[[Workload], Timed]
 
 
 STAGES: dict[str, Stage] = {}
 
 
-def stage(name: str, description: str) -> Callable[[Callable[[Workload], Run]], Stage]:
+def stage(name: str, group: str, description: str) -> Callable[[Callable[..., Timed]], Stage]:
     """Register a stage under ``name`` (the order of registration is the order of the report)."""
 
-    def register(prepare: Callable[[Workload], Run]) -> Stage:
+    def register(prepare: Callable[[Workload], Timed]) -> Stage:
         if name in STAGES:
             raise ValueError(f"duplicate stage {name!r}")
-        STAGES[name] = Stage(name, description, prepare)
+        STAGES[name] = Stage(name, group, description, prepare)
         return STAGES[name]
 
     return register
 
 
-@stage(BASELINE, "floor: markdown-it-py parse, same syntax as the engine (the baseline)")
-def _parse(work: Workload) -> Run:
-    md = make_renderer("gfm")
-    return lambda: md.parse(work.text)
+# --- the workload --------------------------------------------------------------------------------
 
 
-@stage("render", "floor: markdown-it-py parse + render to HTML")
-def _render(work: Workload) -> Run:
-    md = make_renderer("gfm")
-    return lambda: md.render(work.text)
+class Workload:
+    """One corpus and everything prepared from it, built on first use, in a scratch folder."""
+
+    def __init__(self, corpus: dict[str, str], folder: Path, seed: int) -> None:
+        self.corpus = corpus
+        self.folder = folder
+        self.seed = seed
+        self.md = make_renderer("gfm")
+
+    @cached_property
+    def v2(self) -> dict[str, str]:
+        """The next version of every document: about 10 % of the paragraphs edited."""
+        return edit_corpus(self.corpus, EDITED_FRACTION, self.seed)
+
+    @cached_property
+    def translations(self) -> dict[str, dict[tuple[str | None, str], str]]:
+        return translations(self.corpus)
+
+    def translator(self, locale: str) -> Callable[[Any], str | None]:
+        """A catalog lookup, as the build does it."""
+        lookup = self.translations[locale].get
+        return lambda message: lookup((message.msgctxt, message.msgid))
+
+    @cached_property
+    def localized(self) -> list[str]:
+        """The Markdown of every page a build renders: the sources, then every locale's."""
+        pages = list(self.corpus.values())
+        for name, text in self.corpus.items():
+            document = parse_document(text, path=name)
+            pages += [document.localize(self.translator(locale)) for locale in LOCALES]
+        return pages
+
+    @cached_property
+    def site(self) -> Path:
+        """A project: the corpus, its registry, templates and catalogs of 6 locales."""
+        root = self.folder / "site"
+        make_project(root, self.corpus)
+        return root
+
+    @cached_property
+    def v2_templates(self) -> Path:
+        """The templates of version 2, as ``locpipe extract`` writes them."""
+        root = self.folder / "site-v2"
+        make_project(root, self.v2, catalogs=False)
+        return root / "locales"
+
+    @cached_property
+    def built_site(self) -> tuple[Path, list[str]]:
+        """A copy of the project, built once; and what the gate said in that build."""
+        root = self.copy_site("built")
+        return root, _build_notes(root)
+
+    def copy_site(self, name: str) -> Path:
+        root = self.folder / name
+        copy_tree(self.site, root)
+        shutil.rmtree(root / "build", ignore_errors=True)
+        return root
+
+    def catalog_pairs(self) -> list[tuple[Path, Path]]:
+        """(version 1 catalog, version 2 template) for every document in every locale."""
+        pairs = []
+        for name in self.corpus:
+            document = name.removesuffix(".md")
+            template = self.v2_templates / f"{document}.pot"
+            for locale in LOCALES:
+                catalog = self.site / "locales" / locale / "LC_MESSAGES" / f"{document}.po"
+                pairs.append((catalog, template))
+        return pairs
 
 
-@stage("extract", "locpipe.extract: instrumented parse + messages")
-def _extract(work: Workload) -> Run:
-    return lambda: locpipe.extract(work.text, path=work.path)
+def _each(work: Workload, function: Callable[[str, str], object]) -> Run:
+    items = list(work.corpus.items())
 
-
-@stage("localize", "locpipe.localize into one locale (parse + write back)")
-def _localize(work: Workload) -> Run:
-    translate = work.translate("fr")
-    return lambda: locpipe.localize(work.text, translate, path=work.path)
-
-
-@stage("localize-6", f"parse_document once, then .localize into {len(PSEUDO_LOCALES)} locales")
-def _localize_all(work: Workload) -> Run:
-    translators = [work.translate(locale) for locale in PSEUDO_LOCALES]
-
-    def run() -> list[str]:
-        document = parse_document(work.text, path=work.path)
-        return [document.localize(translate) for translate in translators]
+    def run() -> None:
+        for name, text in items:
+            function(name, text)  # the result is dropped: memory is per document
 
     return run
 
 
-@stage("relocalize", "Document.localize into one more locale (already parsed): cost per locale")
-def _relocalize(work: Workload) -> Run:
-    document: Document = parse_document(work.text, path=work.path)
-    translate = work.translate("de")
-    return lambda: document.localize(translate)
+# --- the floor -----------------------------------------------------------------------------------
+
+
+@stage(BASELINE, "floor", "markdown-it-py parse of every document, the engine's syntax (baseline)")
+def _parse(work: Workload) -> Timed:
+    return Timed(_each(work, lambda name, text: work.md.parse(text)))
+
+
+@stage("render", "floor", "markdown-it-py parse + render to HTML of every document")
+def _render(work: Workload) -> Timed:
+    return Timed(_each(work, lambda name, text: work.md.render(text)))
+
+
+@stage(
+    "render-localized",
+    "floor",
+    f"markdown-it-py render of the pages a build makes: the sources + {len(LOCALES)} locales",
+)
+def _render_localized(work: Workload) -> Timed:
+    pages = work.localized
+
+    def run() -> None:
+        for page in pages:
+            work.md.render(page)
+
+    return Timed(run)
+
+
+# --- locpipe, in this process --------------------------------------------------------------------
+
+
+@stage("extract", "locpipe", "locpipe.extract of every document: instrumented parse + messages")
+def _extract(work: Workload) -> Timed:
+    return Timed(_each(work, lambda name, text: locpipe.extract(text, path=name)))
+
+
+def _localizer(work: Workload, locales: list[str]) -> Timed:
+    translators = [work.translator(locale) for locale in locales]
+
+    def localize(name: str, text: str) -> None:
+        document = parse_document(text, path=name)
+        for translate in translators:
+            document.localize(translate)
+
+    return Timed(_each(work, localize))
+
+
+@stage("localize-1", "locpipe", "parse_document once per document, then .localize into 1 locale")
+def _localize_one(work: Workload) -> Timed:
+    return _localizer(work, ["fr"])
+
+
+@stage(
+    "localize-6",
+    "locpipe",
+    f"parse_document once per document, then .localize into {len(LOCALES)} locales",
+)
+def _localize_all(work: Workload) -> Timed:
+    return _localizer(work, list(LOCALES))
+
+
+@stage(
+    "update",
+    "locpipe",
+    f"catalog.merge of {len(LOCALES)} locales' catalogs with the v2 templates (parsed, in memory)",
+)
+def _update(work: Workload) -> Timed:
+    pairs = [
+        (parse_po(catalog.read_bytes(), path=str(catalog)), parse_po(pot.read_bytes(), path="t"))
+        for catalog, pot in work.catalog_pairs()
+    ]
+
+    def run() -> None:
+        for catalog, template in pairs:
+            merge(catalog, template)
+
+    return Timed(run)
+
+
+# --- locpipe, the command line -------------------------------------------------------------------
+
+
+def _locpipe(root: Path, *args: str, ok: tuple[int, ...] = (0,)) -> Callable[[], ProcessStats]:
+    command = [*CLI, "-C", str(root), *args]
+    return lambda: run_process(command, ok=ok)
+
+
+@stage(
+    "update-cli",
+    "locpipe CLI",
+    f"`locpipe update` in a project: v2 sources, v1 catalogs of {len(LOCALES)} locales",
+)
+def _update_cli(work: Workload) -> Timed:
+    root = work.copy_site("update")
+    shutil.rmtree(root / "source")
+    write_sources(root, work.v2)
+    shutil.copy2(work.site / "source" / "caveats.toml", root / "source" / "caveats.toml")
+    pristine = work.folder / "update-locales-v1"
+    copy_tree(root / "locales", pristine)
+
+    def reset() -> None:
+        copy_tree(pristine, root / "locales")
+
+    return Timed(
+        _locpipe(root, "update", "-q"),
+        before=reset,
+        process=True,
+        profile=lambda: cli.main(["-C", str(root), "update", "-q"]),
+    )
+
+
+#: `locpipe build` exits 1 when the gate kept a locale from being published: still a full build.
+BUILD_OK = (0, 1)
+#: One process unless a stage says otherwise: like for like with the floor and with each other.
+BUILD = ("build", "-q", "--jobs", "1")
+
+
+def _build_notes(root: Path) -> list[str]:
+    """What the gate said in a build of ``root``: the locales it refused, and why."""
+    stats = run_process([*CLI, "-C", str(root), *BUILD], ok=BUILD_OK)
+    if stats.statuses == (0,):
+        return []
+    refused = [line for line in stats.stderr.splitlines() if "not published" in line]
+    codes: dict[str, int] = {}
+    for line in stats.stderr.splitlines():
+        parts = line.split(": ", 2)
+        if len(parts) == 3 and parts[1][:1] == "C" and parts[1][1:4].isdigit():
+            codes[parts[1][:4]] = codes.get(parts[1][:4], 0) + 1
+    first = next((line for line in stats.stderr.splitlines() if ": C0" in line), "")
+    return [
+        f"the gate refused {len(refused)} of {len(LOCALES)} locales (findings: "
+        + ", ".join(f"{code} x{count}" for code, count in sorted(codes.items()))
+        + f"); first finding: {first}"
+    ]
+
+
+def _clean_build(work: Workload, name: str, jobs: int, notes: list[str]) -> Timed:
+    root = work.copy_site(name)
+    args = ("build", "-q", "--jobs", str(jobs))
+    return Timed(
+        _locpipe(root, *args, ok=BUILD_OK),
+        before=lambda: shutil.rmtree(root / "build", ignore_errors=True),
+        process=True,
+        profile=lambda: cli.main(["-C", str(root), *args]),
+        notes=notes,
+    )
+
+
+@stage("build", "locpipe CLI", f"`locpipe build --jobs 1`, {len(LOCALES)} locales, from scratch")
+def _build(work: Workload) -> Timed:
+    _, notes = work.built_site  # also the warm-up: every file read once, every module compiled
+    return _clean_build(work, "build-1", 1, notes)
+
+
+@stage("build-jobs2", "locpipe CLI", "`locpipe build --jobs 2`, from scratch")
+def _build_jobs2(work: Workload) -> Timed:
+    return _clean_build(work, "build-2", 2, [])
+
+
+@stage("build-noop", "locpipe CLI", "`locpipe build --jobs 1` again, nothing changed since")
+def _build_noop(work: Workload) -> Timed:
+    root = work.folder / "build-noop"
+    copy_tree(work.built_site[0], root)
+    return Timed(
+        _locpipe(root, *BUILD, ok=BUILD_OK),
+        process=True,
+        profile=lambda: cli.main(["-C", str(root), *BUILD]),
+    )
+
+
+@stage("build-one-changed", "locpipe CLI", "`locpipe build --jobs 1`, one paragraph changed since")
+def _build_one_changed(work: Workload) -> Timed:
+    root = work.folder / "build-edit"
+    copy_tree(work.built_site[0], root)
+    # A middle-sized document, one paragraph (not a caveat) edited, then back, in turns.
+    name = sorted(work.corpus, key=lambda doc: len(work.corpus[doc]))[len(work.corpus) // 2]
+    versions = [
+        work.corpus[name],
+        edit_document(work.corpus[name], 0, work.seed, count=1, caveats=False),
+    ]
+    path = root / "source" / name
+    turn = [0]
+
+    def toggle() -> None:
+        turn[0] += 1
+        path.write_text(versions[turn[0] % 2], encoding="utf-8")
+
+    return Timed(
+        _locpipe(root, *BUILD, ok=BUILD_OK),
+        before=toggle,
+        process=True,
+        profile=lambda: cli.main(["-C", str(root), *BUILD]),
+        notes=[f"changed document: {name}"],
+    )
+
+
+# --- anchors -------------------------------------------------------------------------------------
+
+
+class Unavailable(RuntimeError):
+    """An anchor that is not installed, or that failed on the corpus: recorded, not fatal."""
+
+
+def _installed(module: str, distribution: str) -> None:
+    failure = os.environ.get("LOCPIPE_BENCH_INSTALL_ERRORS")
+    errors = json.loads(failure) if failure else {}
+    problem = python_module_available(module)
+    if problem is not None:
+        raise Unavailable(errors.get(distribution) or f"not installed: {problem}")
+
+
+def _anchor_pseudo(msgid: str, tag: str) -> str:
+    """A translation for an anchor's own msgid: the length and look of the pseudo-locale's."""
+    accented = msgid.translate(str.maketrans("aeiouAEIOU", "áéíóúÁÉÍÓÚ"))
+    return f"⟦{tag} {accented} ⟧"
+
+
+def _fill(catalogs: list[tuple[Path, Path, str]]) -> None:
+    """Write each (template, catalog, tag): every entry of the template translated (polib)."""
+    import polib
+
+    for template, catalog, tag in catalogs:
+        po = polib.pofile(str(template))
+        for entry in po:
+            entry.msgstr = _anchor_pseudo(entry.msgid, tag)
+        catalog.parent.mkdir(parents=True, exist_ok=True)
+        po.save(str(catalog))
+
+
+def _write_corpus(work: Workload, folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    write_sources(folder, work.corpus)
+    return folder / "source"
+
+
+def _translated_share(folder: Path, pattern: str) -> str:
+    outputs = [path for path in folder.rglob(pattern) if path.is_file()]
+    marked = sum("⟦" in path.read_text(encoding="utf-8", errors="replace") for path in outputs)
+    return f"{marked} of {len(outputs)} output documents carry the pseudo-translations"
+
+
+@stage(
+    "mdpo",
+    "anchor",
+    f"mdpo md2po2md: md2po, then po2md into {len(LOCALES)} locales, every document, one process",
+)
+def _mdpo(work: Workload) -> Timed:
+    _installed("mdpo", "mdpo")
+    folder = work.folder / "mdpo"
+    source = _write_corpus(work, folder)
+    out = folder / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "mdpo.md2po2md",
+        str(source / "*" / "*.md"),
+        "-l",
+        *LOCALES,
+        "-o",
+        str(out / "{lang}" / "{basename}"),
+        "-q",
+    ]
+    run = lambda: run_process(command)  # noqa: E731
+    run()  # makes the catalogs, which are then translated
+    _fill([(po, po, LOCALES[po.parent.name]) for po in out.rglob("*.po")])
+    run()
+    return Timed(run, process=True, notes=[_translated_share(out, "doc-*[0-9]")])
+
+
+@stage(
+    "translate-toolkit",
+    "anchor",
+    f"translate-toolkit md2po of the corpus, then po2md per locale ({len(LOCALES)} locales)",
+)
+def _translate_toolkit(work: Workload) -> Timed:
+    _installed("translate.convert.po2md", "translate-toolkit")
+    folder = work.folder / "translate-toolkit"
+    source = _write_corpus(work, folder)
+    # As locpipe does: no code blocks, no front matter.
+    options = ["--progress", "none", "--no-code-blocks", "--no-frontmatter"]
+    md2po = [sys.executable, "-m", "translate.convert.md2po", "-i", str(source)]
+    md2po += ["-o", str(folder / "pot"), "-P", *options]
+    po2md = [
+        [sys.executable, "-m", "translate.convert.po2md", "-i", str(folder / "po" / locale)]
+        + ["-t", str(source), "-o", str(folder / "out" / locale), *options]
+        for locale in LOCALES
+    ]
+    (folder / "out").mkdir(parents=True, exist_ok=True)
+    run_process(md2po)
+    templates = folder / "pot"
+    _fill(
+        [
+            (pot, folder / "po" / locale / pot.relative_to(templates).with_suffix(".po"), tag)
+            for pot in templates.rglob("*.pot")
+            for locale, tag in LOCALES.items()
+        ]
+    )
+
+    def run() -> ProcessStats:
+        stats = run_process(md2po)
+        for command in po2md:
+            stats.add(run_process(command))
+        return stats
+
+    run()
+    return Timed(run, process=True, notes=[_translated_share(folder / "out", "*.md")])
+
+
+@stage(
+    "msgmerge",
+    "anchor",
+    "GNU msgmerge --previous: the same v1 catalogs and v2 templates as `update`, file by file",
+)
+def _msgmerge(work: Workload) -> Timed:
+    program = shutil.which("msgmerge")
+    if program is None:
+        raise Unavailable("msgmerge not found on PATH (Debian: apt-get install gettext)")
+    out = work.folder / "msgmerge"
+    commands = []
+    for number, (catalog, template) in enumerate(work.catalog_pairs()):
+        target = out / f"{number}.po"
+        commands.append([program, "--quiet", "--previous", "-o", str(target), str(catalog)])
+        commands[-1].append(str(template))
+    out.mkdir(parents=True, exist_ok=True)
+
+    def run() -> ProcessStats:
+        stats = ProcessStats()
+        for command in commands:
+            stats.add(run_process(command))
+        return stats
+
+    return Timed(run, process=True)
 
 
 # --- targets -------------------------------------------------------------------------------------
@@ -167,21 +552,54 @@ def _relocalize(work: Workload) -> Run:
 
 @dataclass(frozen=True)
 class Target:
-    stage: str
-    limit: float
-    """The most ``stage``'s min time may be, as a multiple of the baseline's min time."""
     label: str
+    numerator: tuple[str, ...]
+    """Stages whose min times add up to the measured side."""
+    denominator: tuple[str, ...]
+    limit: float
+    at_least: bool = False
+    """True: the ratio must be at least ``limit`` (a speed-up); False: at most."""
+    scale: float = 1.0
+    """A factor on the denominator (K locales: parse x (1 + 0.1 K))."""
 
 
+K = len(LOCALES)
 TARGETS = (
-    Target("extract", 1.3, "extract <= 1.3x parse"),
-    Target("localize", 1.5, "localize <= 1.5x parse"),
+    Target("extract <= 1.3x parse", ("extract",), (BASELINE,), 1.3),
+    Target("Markdown, 1 locale <= parse x 1.1", ("localize-1",), (BASELINE,), 1.1),
     Target(
-        "localize-6",
-        1 + 0.1 * len(PSEUDO_LOCALES),
-        f"{len(PSEUDO_LOCALES)} locales <= parse x (1 + 0.1*{len(PSEUDO_LOCALES)})",
+        f"Markdown, {K} locales <= parse x (1 + 0.1*{K})",
+        ("localize-6",),
+        (BASELINE,),
+        1 + 0.1 * K,
     ),
+    Target(
+        f"{K}-locale Markdown: mdpo / locpipe >= 5x",
+        ("mdpo",),
+        ("extract", "localize-6"),
+        5.0,
+        at_least=True,
+    ),
+    Target(
+        f"{K}-locale Markdown: translate-toolkit / locpipe >= 15x",
+        ("translate-toolkit",),
+        ("extract", "localize-6"),
+        15.0,
+        at_least=True,
+    ),
+    Target("update (catalog.merge) <= 2x msgmerge", ("update",), ("msgmerge",), 2.0),
+    Target("update (locpipe update) <= 2x msgmerge", ("update-cli",), ("msgmerge",), 2.0),
+    Target("build <= 1.25x render of the pages", ("build",), ("render-localized",), 1.25),
+    Target("no-op rebuild <= 5% of a build", ("build-noop",), ("build",), 0.05),
+    Target("build --jobs 2: jobs 1 / jobs 2 >= 1.7x", ("build",), ("build-jobs2",), 1.7, True),
 )
+MEMORY_LIMIT = 1.2
+"""Peak memory with 10x the documents, as a multiple of the peak with 1x."""
+SCALED_STAGES = (BASELINE, "render", "extract", "localize-6", "update", "update-cli", "build")
+MEMORY_STAGES = ("extract", "localize-6", "update", "update-cli", "build")
+LINEAR_LIMIT = 2.2
+"""Time at 8x / time at 4x: 2 is linear; the top doubling is the one a fixed start-up cost
+(a child process's imports) distorts least."""
 
 
 # --- measuring -----------------------------------------------------------------------------------
@@ -192,58 +610,110 @@ class Sample:
     wall: float
     """Elapsed seconds (``time.perf_counter``): what the report's times and ratios use."""
     cpu: float
-    """CPU seconds of the process (``time.process_time``): blind to time spent descheduled."""
+    """CPU seconds: of this process, or of the child processes for a process stage."""
+    rss_kib: int | None = None
+    """Peak resident memory of the largest child process (process stages only)."""
 
 
-def measure(run: Run) -> Sample:
-    """One call of ``run``, after a full collection (the collector stays enabled while timing)."""
+def measure(timed: Timed) -> Sample:
+    """One call of ``timed.run`` after its reset and a full collection (the collector stays
+    enabled while timing)."""
+    if timed.before is not None:
+        timed.before()
     gc.collect()
     cpu, wall = time.process_time(), time.perf_counter()
-    run()
-    return Sample(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu)
+    result = timed.run()
+    elapsed = time.perf_counter() - wall
+    if isinstance(result, ProcessStats):
+        return Sample(wall=elapsed, cpu=result.cpu, rss_kib=result.rss_kib)
+    return Sample(wall=elapsed, cpu=time.process_time() - cpu)
 
 
-def time_stages(runs: dict[str, Run], repeat: int) -> dict[str, list[Sample]]:
-    """Each stage ``repeat`` times after one warm-up, round-robin.
+def time_stages(
+    runs: dict[str, Timed], repeat: int, errors: dict[str, str], label: str = ""
+) -> dict[str, list[Sample]]:
+    """Each stage ``repeat`` times after one warm-up of the in-process ones, round-robin.
 
-    Interleaving the stages spreads the machine's slow spells over all of them alike, so the
-    ratios stay fair even when the absolute times drift.
+    Interleaving spreads the machine's slow spells over all stages alike. The harness's own
+    long-lived objects are ``gc.freeze()``-d, so each run's collections walk that run's objects.
+    A stage that raises is dropped, its error's line recorded in ``errors``.
     """
-    for run in runs.values():
-        run()
-    # The harness's own long-lived objects (the workload, its catalogs, prepared documents) are
-    # moved out of the collector's reach: each run's collections then walk that run's objects only,
-    # as they would in a process doing just that stage.
+    for name, timed in list(runs.items()):
+        if not timed.process:
+            try:
+                if timed.before is not None:
+                    timed.before()
+                timed.run()
+            except Exception as error:
+                errors[name] = f"{type(error).__name__}: {error_line(str(error))}"
+                del runs[name]
     gc.collect()
     gc.freeze()
     samples: dict[str, list[Sample]] = {name: [] for name in runs}
-    for round_number in range(1, repeat + 1):
-        for name, run in runs.items():
-            samples[name].append(measure(run))
-        print(f"  round {round_number}/{repeat} done", file=sys.stderr)
-    gc.unfreeze()
+    try:
+        for round_number in range(1, repeat + 1):
+            for name, timed in list(runs.items()):
+                try:
+                    samples[name].append(measure(timed))
+                except Exception as error:
+                    errors[name] = f"{type(error).__name__}: {error_line(str(error))}"
+                    del runs[name], samples[name]
+            _progress(f"{label}round {round_number}/{repeat} done")
+    finally:
+        gc.unfreeze()
     return samples
 
 
-def peak_memory(run: Run) -> int:
-    """Peak bytes traced while ``run`` runs once (tracemalloc: slow, so never during timing)."""
+def peak_memory(timed: Timed) -> int:
+    """Peak bytes traced while ``timed.run`` runs once (tracemalloc: slow, so never timed)."""
+    if timed.before is not None:
+        timed.before()
     gc.collect()
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
-        run()
+        timed.run()
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
-def profile(run: Run, top: int) -> None:
-    """Print the ``top`` functions of one ``run`` by own and by cumulative time (cProfile)."""
-    run()  # warm up, as for timing
+def memory_of(timed: Timed) -> tuple[int, str]:
+    """(bytes, kind): traced Python memory of an in-process stage, or a child's peak RSS."""
+    if timed.process:
+        sample = measure(timed)
+        return (sample.rss_kib or 0) * 1024, "rss"
+    return peak_memory(timed), "traced"
+
+
+def prepare(names: list[str], work: Workload, errors: dict[str, str]) -> dict[str, Timed]:
+    runs = {}
+    for name in names:
+        started = time.perf_counter()
+        try:
+            runs[name] = STAGES[name].prepare(work)
+        except Exception as error:
+            errors[name] = f"{type(error).__name__}: {error_line(str(error))}"
+        _progress(f"prepared {name} ({time.perf_counter() - started:.1f} s)")
+    return runs
+
+
+def _progress(text: str) -> None:
+    print(f"  {text}", file=sys.stderr, flush=True)
+
+
+def profile(timed: Timed, top: int) -> None:
+    """Print the ``top`` functions of one run by own and by cumulative time (cProfile)."""
+    work = timed.profile or timed.run
+    if timed.before is not None:
+        timed.before()
+    work()  # warm up, as for timing
+    if timed.before is not None:
+        timed.before()
     profiler = cProfile.Profile()
     gc.collect()
     profiler.enable()
-    run()
+    work()
     profiler.disable()
     stats = pstats.Stats(profiler)
     raw: dict[Any, tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
@@ -274,72 +744,221 @@ def _short_path(filename: str) -> str:
     return filename
 
 
+# --- the passes ----------------------------------------------------------------------------------
+
+
+def startup_times() -> dict[str, float | None]:
+    """Seconds to start each tool and do nothing (min of 3): part of every process stage."""
+    commands = {
+        "locpipe": [*CLI, "--version"],
+        "mdpo": [sys.executable, "-m", "mdpo.md2po2md", "--version"],
+        "translate-toolkit": [sys.executable, "-m", "translate.convert.po2md", "--version"],
+        "msgmerge": [shutil.which("msgmerge") or "msgmerge", "--version"],
+    }
+    found: dict[str, float | None] = {}
+    for tool, command in commands.items():
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            try:
+                run_process(command)
+            except (OSError, ProcessFailed):
+                break
+            times.append(time.perf_counter() - started)
+        found[tool] = min(times) if times else None
+    return found
+
+
+def size_pass(
+    base: dict[str, str], folder: Path, seed: int, repeat: int, names: list[str], memory: bool
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Time against size (replicas 1x, 2x, 4x, 8x) and peak memory (1x and 10x) per stage."""
+    scaling: dict[str, dict[str, Any]] = {}
+    peaks: dict[str, dict[str, Any]] = {}
+    factors = sorted(set(SCALE_FACTORS) | ({1, MEMORY_FACTOR} if memory else set()))
+    for factor in factors:
+        corpus = replicate(base, factor)
+        work = Workload(corpus, folder / f"x{factor}", seed)
+        timed_names = [name for name in names if name in SCALED_STAGES]
+        memory_names = [name for name in names if name in MEMORY_STAGES] if memory else []
+        wanted = [
+            name
+            for name in STAGES
+            if (factor in SCALE_FACTORS and name in timed_names)
+            or (factor in (1, MEMORY_FACTOR) and name in memory_names)
+        ]
+        errors: dict[str, str] = {}
+        _progress(f"size pass {factor}x: {len(corpus)} documents")
+        runs = prepare(wanted, work, errors)
+        if factor in SCALE_FACTORS:
+            samples = time_stages(
+                {name: runs[name] for name in timed_names if name in runs},
+                repeat,
+                errors,
+                f"{factor}x ",
+            )
+            for name, runs_of in samples.items():
+                scaling.setdefault(name, {})[str(factor)] = min(s.wall for s in runs_of)
+        if factor in (1, MEMORY_FACTOR):
+            for name in memory_names:
+                if name in runs:
+                    size, kind = memory_of(runs[name])
+                    peaks.setdefault(name, {"kind": kind})[str(factor)] = size
+        for name, error in errors.items():
+            scaling.setdefault(name, {})["error"] = error
+        shutil.rmtree(work.folder, ignore_errors=True)
+    for result in scaling.values():
+        times = [result.get(str(factor)) for factor in SCALE_FACTORS]
+        if all(isinstance(value, float) for value in times):
+            first, *_, last = times
+            result["ratios"] = [value / first for value in times]
+            result["exponent"] = math.log(last / first) / math.log(SCALE_FACTORS[-1])
+            result["top_doubling"] = times[-1] / times[-2]
+            result["pass"] = result["top_doubling"] <= LINEAR_LIMIT
+    for result in peaks.values():
+        if result.get("1") and result.get(str(MEMORY_FACTOR)):
+            result["ratio"] = result[str(MEMORY_FACTOR)] / result["1"]
+            result["pass"] = result["ratio"] <= MEMORY_LIMIT
+    return scaling, peaks
+
+
 # --- report --------------------------------------------------------------------------------------
 
 
 def summarize(
-    samples: dict[str, list[Sample]], peaks: dict[str, int]
-) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-    base = samples[BASELINE]
-    base_min = min(sample.wall for sample in base)
-    base_median = statistics.median(sample.wall for sample in base)
-    base_cpu = min(sample.cpu for sample in base)
+    samples: dict[str, list[Sample]], peaks: dict[str, tuple[int, str]]
+) -> dict[str, dict[str, Any]]:
+    mins = {name: min(s.wall for s in runs) for name, runs in samples.items()}
     stages: dict[str, dict[str, Any]] = {}
     for name, runs in samples.items():
         wall = [sample.wall for sample in runs]
         cpu = [sample.cpu for sample in runs]
+        rss = [sample.rss_kib for sample in runs if sample.rss_kib is not None]
+        peak, kind = peaks.get(name, (max(rss) * 1024, "rss") if rss else (None, None))
         stages[name] = {
+            "group": STAGES[name].group,
             "description": STAGES[name].description,
             "times_s": wall,
             "cpu_times_s": cpu,
             "min_s": min(wall),
             "median_s": statistics.median(wall),
-            "ratio_min": min(wall) / base_min,
-            "ratio_median": statistics.median(wall) / base_median,
-            "cpu_ratio_min": min(cpu) / base_cpu,
-            "peak_bytes": peaks.get(name),
-            "peak_ratio": (
-                peaks[name] / peaks[BASELINE] if name in peaks and peaks.get(BASELINE) else None
-            ),
+            "cpu_min_s": min(cpu),
+            "ratios": {
+                other: min(wall) / mins[other] for other in (BASELINE, *ANCHORS) if other in mins
+            },
+            "peak_bytes": peak,
+            "peak_kind": kind,
         }
-    targets = [
-        {
-            "target": target.label,
-            "stage": target.stage,
-            "limit": target.limit,
-            "ratio": stages[target.stage]["ratio_min"],
-            "cpu_ratio": stages[target.stage]["cpu_ratio_min"],
-            "pass": stages[target.stage]["ratio_min"] <= target.limit,
-        }
-        for target in TARGETS
-        if target.stage in stages
-    ]
-    return stages, targets
+    return stages
 
 
-def print_report(stages: dict[str, dict[str, Any]], targets: list[dict[str, Any]]) -> None:
-    header = (
-        f"{'stage':<12} {'min s':>8} {'median s':>8} {'ratio':>7} {'cpu ratio':>9} "
-        f"{'peak MiB':>8} {'mem ratio':>9}"
+def evaluate(stages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    verdicts = []
+    for target in TARGETS:
+        needed = target.numerator + target.denominator
+        if not all(name in stages for name in needed):
+            missing = [name for name in needed if name not in stages]
+            verdicts.append({"target": target.label, "pass": None, "missing": missing})
+            continue
+
+        def total(names: tuple[str, ...], key: str) -> float:
+            return sum(stages[name][key] for name in names)
+
+        ratio = total(target.numerator, "min_s") / total(target.denominator, "min_s")
+        median = total(target.numerator, "median_s") / total(target.denominator, "median_s")
+        verdicts.append(
+            {
+                "target": target.label,
+                "measured": " + ".join(target.numerator),
+                "against": " + ".join(target.denominator),
+                "limit": target.limit,
+                "at_least": target.at_least,
+                "ratio": ratio,
+                "ratio_median": median,
+                "pass": ratio >= target.limit if target.at_least else ratio <= target.limit,
+            }
+        )
+    return verdicts
+
+
+def print_report(
+    stages: dict[str, dict[str, Any]],
+    targets: list[dict[str, Any]],
+    errors: dict[str, str],
+    scaling: dict[str, dict[str, Any]],
+    memory: dict[str, dict[str, Any]],
+    notes: dict[str, list[str]],
+) -> None:
+    columns = [BASELINE, *ANCHORS]
+    short = {"parse": "/parse", "mdpo": "/mdpo", "translate-toolkit": "/ttk", "msgmerge": "/msgmrg"}
+    header = f"{'stage':<18} {'min s':>8} {'median s':>8} {'cpu s':>8} " + " ".join(
+        f"{short[c]:>8}" for c in columns
     )
+    header += f" {'peak MiB':>9}"
     print(header)
     print("-" * len(header))
-    for name, result in stages.items():
-        peak = result["peak_bytes"]
-        memory = f" {peak / MB:8.1f} {result['peak_ratio']:8.2f}x" if peak is not None else ""
-        print(
-            f"{name:<12} {result['min_s']:8.3f} {result['median_s']:8.3f} "
-            f"{result['ratio_min']:6.2f}x {result['cpu_ratio_min']:8.2f}x{memory}"
+    for name in STAGES:
+        if name in errors and name not in stages:
+            print(f"{name:<18} error: {errors[name]}")
+            continue
+        if name not in stages:
+            continue
+        result = stages[name]
+        ratios = " ".join(
+            f"{result['ratios'][c]:7.2f}x" if c in result["ratios"] else f"{'-':>8}"
+            for c in columns
         )
+        peak = result["peak_bytes"]
+        memory_text = f"{peak / MB:7.1f} {result['peak_kind'][0]}" if peak else f"{'-':>9}"
+        print(
+            f"{name:<18} {result['min_s']:8.3f} {result['median_s']:8.3f} "
+            f"{result['cpu_min_s']:8.3f} {ratios} {memory_text}"
+        )
+    print("(peak: t = traced Python allocations in this process, r = a child process's peak RSS)")
     if targets:
-        print()
-        print(f"targets (min time / min time of {BASELINE!r}; the verdict is on wall time):")
+        print("\ntargets (min times; the median-based ratio in brackets):")
         for target in targets:
+            if target["pass"] is None:
+                print(f"  {target['target']:<52}   n/a   (no {', '.join(target['missing'])})")
+                continue
             verdict = "PASS" if target["pass"] else "FAIL"
             print(
-                f"  {target['target']:<36} {target['ratio']:5.2f}x  {verdict}"
-                f"   (cpu {target['cpu_ratio']:.2f}x)"
+                f"  {target['target']:<52} {target['ratio']:7.3f}x  {verdict}"
+                f"   ({target['ratio_median']:.3f}x)"
             )
+    if memory:
+        print(f"\npeak memory with {MEMORY_FACTOR}x the documents (limit {MEMORY_LIMIT}x):")
+        for name, result in memory.items():
+            if "ratio" not in result:
+                continue
+            verdict = "PASS" if result["pass"] else "FAIL"
+            print(
+                f"  {name:<18} {result['1'] / MB:8.1f} MiB -> "
+                f"{result[str(MEMORY_FACTOR)] / MB:8.1f} MiB ({result['kind']})"
+                f"  {result['ratio']:5.2f}x  {verdict}"
+            )
+    if scaling:
+        factors = "/".join(f"{f}x" for f in SCALE_FACTORS)
+        print(
+            f"\ntime against size ({factors} of the base corpus, min s; linear if "
+            f"t(8x)/t(4x) <= {LINEAR_LIMIT}):"
+        )
+        for name, result in scaling.items():
+            if "error" in result:
+                print(f"  {name:<18} error: {result['error']}")
+                continue
+            if "ratios" not in result:
+                continue
+            times = " ".join(f"{result[str(f)]:8.3f}" for f in SCALE_FACTORS)
+            ratios = "/".join(f"{r:.2f}" for r in result["ratios"])
+            verdict = "PASS" if result["pass"] else "FAIL"
+            print(
+                f"  {name:<18} {times}  ratios {ratios}  exponent {result['exponent']:.2f}  "
+                f"8x/4x {result['top_doubling']:.2f}  {verdict}"
+            )
+    for name, lines in notes.items():
+        for line in lines:
+            print(f"note: {name}: {line}")
 
 
 def environment() -> dict[str, Any]:
@@ -349,16 +968,32 @@ def environment() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             return None
 
+    msgmerge = shutil.which("msgmerge")
+    gettext = None
+    if msgmerge:
+        output = subprocess.run([msgmerge, "--version"], capture_output=True, text=True).stdout
+        gettext = output.splitlines()[0] if output else None
     return {
         "python": sys.version,
+        "executable": sys.executable,
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
-        "markdown-it-py": version("markdown-it-py"),
-        "mdit-py-plugins": version("mdit-py-plugins"),
-        "locpipe": locpipe.__version__,
-        "locpipe_distribution": version("locpipe"),
+        "versions": {
+            name: version(name)
+            for name in (
+                "locpipe",
+                "markdown-it-py",
+                "mdit-py-plugins",
+                "mdpo",
+                "pymd4c",
+                "translate-toolkit",
+                "mistletoe",
+                "polib",
+            )
+        },
+        "msgmerge": gettext,
         "git": _git_state(),
     }
 
@@ -397,17 +1032,24 @@ def _stages(value: str) -> list[str]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Time locpipe's engine as ratios to markdown-it-py's parse, in one run.",
+        description="Time locpipe against markdown-it-py, mdpo, translate-toolkit and msgmerge "
+        "on one generated corpus, in one run.",
         epilog=f"stages: {', '.join(STAGES)}",
     )
     parser.add_argument(
-        "--size-mb", type=float, default=1.0, help="size of the generated document (default 1.0)"
+        "--docs", type=int, help=f"documents in the corpus (default {DEFAULT_DOCS})"
+    )
+    parser.add_argument("--total-mb", type=float, help=f"corpus size in MiB (default {DEFAULT_MB})")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a corpus of {QUICK_DOCS} documents, {QUICK_MB} MiB (unless --docs/--total-mb)",
     )
     parser.add_argument(
         "--repeat",
         type=_repeat,
-        default=5,
-        help=f"timed runs per stage (default 5, min {MIN_REPEAT})",
+        default=MIN_REPEAT,
+        help=f"timed runs per stage (default and minimum {MIN_REPEAT})",
     )
     parser.add_argument(
         "--stage",
@@ -416,7 +1058,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stages to run (repeat or comma-separate; default all); the baseline always runs",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
-    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory passes")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the time-against-size pass")
     parser.add_argument(
         "--profile",
         metavar="STAGE",
@@ -424,14 +1067,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="instead of timing, run STAGE once under cProfile and print where the time goes",
     )
     parser.add_argument(
-        "--top", type=int, default=10, help="functions to list with --profile (default 10)"
+        "--top", type=int, default=15, help="functions to list with --profile (default 15)"
     )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument(
-        "--out", type=Path, help="result file (default benchmarks/results/engine-<timestamp>.json)"
+        "--out", type=Path, help="result file (default benchmarks/results/corpus-<timestamp>.json)"
     )
     args = parser.parse_args(argv)
-    if args.size_mb < 1.0:
-        parser.error("--size-mb must be at least 1.0 (the targets are defined on >= 1 MB)")
+    args.docs = args.docs or (QUICK_DOCS if args.quick else DEFAULT_DOCS)
+    args.total_mb = args.total_mb or (QUICK_MB if args.quick else DEFAULT_MB)
+    if args.docs < SIZE_BASE:
+        parser.error(f"--docs must be at least {SIZE_BASE} (the size passes use 1/{SIZE_BASE})")
     return args
 
 
@@ -440,56 +1086,118 @@ def main(argv: list[str] | None = None) -> int:
     selected = [name for group in args.stage or [list(STAGES)] for name in group]
     names = [name for name in STAGES if name == BASELINE or name in selected]
     started = datetime.now(UTC)
+    clock = time.perf_counter()
 
-    work = make_workload(int(args.size_mb * MB), args.seed)
-    missing = [name for name in CONSTRUCTS if name not in constructs(work.text)]
-    size = len(work.text.encode())
+    corpus = generate_corpus(args.docs, int(args.total_mb * MB), args.seed)
+    size = sum(len(text.encode()) for text in corpus.values())
+    covered: set[str] = set()
+    for text in corpus.values():
+        covered |= constructs(text)
+    missing = [name for name in CONSTRUCTS if name not in covered]
     print(
-        f"document: {size:,} bytes, {work.text.count(chr(10)):,} lines, "
-        f"{len(work.messages):,} messages (seed {args.seed})",
+        f"corpus: {len(corpus)} documents, {size:,} bytes (seed {args.seed}); "
+        f"locales: {', '.join(LOCALES)}",
         file=sys.stderr,
     )
     if missing:
-        print(f"warning: the document lacks {', '.join(missing)}", file=sys.stderr)
+        print(f"warning: the corpus lacks {', '.join(missing)}", file=sys.stderr)
 
-    if args.profile:
-        profile(STAGES[args.profile].prepare(work), args.top)
-        return 0
+    scratch = Path(tempfile.mkdtemp(prefix="locpipe-bench-"))
+    try:
+        work = Workload(corpus, scratch / "main", args.seed)
+        errors: dict[str, str] = {}
+        if args.profile:
+            runs = prepare([args.profile], work, errors)
+            if args.profile not in runs:
+                print(f"error: {errors[args.profile]}", file=sys.stderr)
+                return 2
+            profile(runs[args.profile], args.top)
+            return 0
 
-    runs = {name: STAGES[name].prepare(work) for name in names}
-    samples = time_stages(runs, args.repeat)
-    peaks = {} if args.no_memory else {name: peak_memory(run) for name, run in runs.items()}
-    stages, targets = summarize(samples, peaks)
+        runs = prepare(names, work, errors)
+        notes = {name: list(timed.notes) for name, timed in runs.items() if timed.notes}
+        samples = time_stages(runs, args.repeat, errors)
+        peaks: dict[str, tuple[int, str]] = {}
+        if not args.no_memory:
+            peaks = {
+                name: (peak_memory(timed), "traced")
+                for name, timed in runs.items()
+                if not timed.process and name in samples
+            }
+        shutil.rmtree(work.folder, ignore_errors=True)
+        startup = startup_times()
+
+        scaling: dict[str, dict[str, Any]] = {}
+        memory: dict[str, dict[str, Any]] = {}
+        if not (args.no_scaling and args.no_memory):
+            base = generate_corpus(
+                args.docs // SIZE_BASE, int(args.total_mb * MB / SIZE_BASE), args.seed
+            )
+            scaling, memory = size_pass(
+                base,
+                scratch / "size",
+                args.seed,
+                args.repeat,
+                [] if args.no_scaling else names,
+                not args.no_memory,
+            )
+    finally:
+        if args.keep:
+            print(f"scratch folder kept: {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    stages = summarize(samples, peaks)
+    targets = evaluate(stages)
     print()
-    print_report(stages, targets)
+    print_report(stages, targets, errors, scaling, memory, notes)
+    print(
+        "\nstart-up (s, min of 3): "
+        + ", ".join(f"{tool} {value:.3f}" for tool, value in startup.items() if value is not None)
+    )
+    elapsed = time.perf_counter() - clock
 
     result = {
-        "suite": "engine",
-        "schema": 1,
+        "suite": "corpus",
+        "schema": 2,
         "started": started.isoformat(timespec="seconds"),
+        "elapsed_s": elapsed,
         "config": {
-            "size_mb": args.size_mb,
+            "docs": args.docs,
+            "total_mb": args.total_mb,
+            "quick": args.quick,
             "repeat": args.repeat,
             "seed": args.seed,
             "stages": names,
+            "locales": list(LOCALES),
             "baseline": BASELINE,
-            "timer": "time.perf_counter (and time.process_time), gc.collect() before each run, "
-            "one warm-up run, harness objects gc.freeze()d, stages interleaved round-robin",
+            "edited_fraction": EDITED_FRACTION,
+            "scale_factors": list(SCALE_FACTORS),
+            "memory_factor": MEMORY_FACTOR,
+            "size_base": f"1/{SIZE_BASE} of the documents and bytes, replicated",
+            "timer": "time.perf_counter; CPU: time.process_time, or the children's rusage; "
+            "gc.collect() before each run, one warm-up run of in-process stages, harness "
+            "objects gc.freeze()d, stages interleaved round-robin",
         },
-        "document": {
+        "corpus": {
+            "documents": len(corpus),
             "bytes": size,
-            "lines": work.text.count("\n"),
-            "messages": len(work.messages),
+            "lines": sum(text.count("\n") for text in corpus.values()),
             "constructs_missing": missing,
         },
         "environment": environment(),
+        "startup_s": startup,
         "stages": stages,
+        "errors": errors,
+        "notes": notes,
         "targets": targets,
+        "memory": memory,
+        "scaling": scaling,
     }
-    out = args.out or RESULTS / f"engine-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    out = args.out or RESULTS / f"corpus-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nresults written to {out}")
+    print(f"\nresults written to {out} ({elapsed / 60:.1f} min)")
     return 0
 
 
