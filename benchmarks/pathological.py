@@ -57,28 +57,13 @@ SUPERLINEAR = 1.5
 # --- the cases -----------------------------------------------------------------------------------
 
 #: One block of an ordinary large document: nine messages.
-BLOCK = """\
-## Section {n}
-
-A paragraph with *emphasis*, `code`, a [link](/u/{n}) and
-a soft break, in section {n}.
-
-<!-- caveat: caveat-{n} -->
-Keep medicine {n} away from children.
-
-| Dose | When |
-|------|------|
-| {n} mg | daily |
-
-> A quote in section {n}.
-
-- An item in section {n}.
-
-```
-code {n} is not translated
-```
-
-"""
+BLOCK = (
+    Path(__file__).resolve().parent.parent
+    / "tests"
+    / "fixtures"
+    / "markdown"
+    / "large-document-block.md"
+).read_text(encoding="utf-8")
 
 
 def _big_document(size: int) -> str:

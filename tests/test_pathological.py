@@ -7,6 +7,8 @@ checked is that nothing recurses too deep or crashes, and that every message is 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from locpipe.errors import SourceError
@@ -121,28 +123,9 @@ def test_blocks_markdown_it_drops_are_a_source_error(depth: int, block: list[str
 # --- a large document ----------------------------------------------------------------------------
 
 #: One block of a large document: nine messages, every construct that makes one.
-BLOCK = """\
-## Section {n}
-
-A paragraph with *emphasis*, `code`, a [link](/u/{n}) and
-a soft break, in section {n}.
-
-<!-- caveat: caveat-{n} -->
-Keep medicine {n} away from children.
-
-| Dose | When |
-|------|------|
-| {n} mg | daily |
-
-> A quote in section {n}.
-
-- An item in section {n}.
-
-```
-code {n} is not translated
-```
-
-"""
+BLOCK = (Path(__file__).parent / "fixtures" / "markdown" / "large-document-block.md").read_text(
+    encoding="utf-8"
+)
 BLOCK_MESSAGES = 9
 
 
