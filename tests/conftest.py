@@ -152,3 +152,22 @@ class Gettext:
 @pytest.fixture
 def gettext() -> Iterator[Gettext]:
     yield Gettext()
+
+
+#: The required caveats of source/article.md, in source order.
+ARTICLE_CAVEATS = [
+    "experimental-stage",
+    "multiple-sessions",
+    "availability-regulatory",
+    "conclusion-experimental",
+    "consult-professional",
+]
+
+
+@pytest.fixture
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of this repository's content (sources and catalogs), to build in isolation."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    shutil.copytree(ROOT / "source", tmp_path / "source")
+    shutil.copytree(ROOT / "locales", tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    return tmp_path

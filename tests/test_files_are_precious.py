@@ -17,13 +17,6 @@ from locpipe.pofile import format_po, parse_po
 ROOT = Path(__file__).parent.parent
 
 
-@pytest.fixture
-def repository(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "source", tmp_path / "source")
-    shutil.copytree(ROOT / "locales", tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
-    return tmp_path
-
-
 def locpipe(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "locpipe.cli", "-C", str(root), *args],

@@ -12,17 +12,11 @@ import pytest
 
 from locpipe.cli import main
 from locpipe.pofile import encode_po, parse_po
+from tests.conftest import ARTICLE_CAVEATS
 from tests.markdown_html import FIXTURES
 
 ROOT = Path(__file__).parent.parent
 PROJECT = FIXTURES / "project"
-CAVEATS = [
-    "experimental-stage",
-    "multiple-sessions",
-    "availability-regulatory",
-    "conclusion-experimental",
-    "consult-professional",
-]
 
 
 @pytest.fixture
@@ -186,12 +180,12 @@ def test_a_locale_without_a_catalog_fails_every_caveat(project, capsys):
     (project / "pyproject.toml").write_text('[tool.locpipe]\ntarget-locales = ["es", "fr"]\n')
     registry = project / "source" / "caveats.toml"
     text = registry.read_text()
-    for caveat in CAVEATS:
+    for caveat in ARTICLE_CAVEATS:
         text = text.replace(f"[{caveat}.terms]\n", f'[{caveat}.terms]\nfr = ["x"]\n')
     registry.write_text(text)
     status, out = check(project, capsys)
     assert status == 1
-    assert sorted(re.findall(r"C001 fr (\S+):", out)) == sorted(CAVEATS)
+    assert sorted(re.findall(r"C001 fr (\S+):", out)) == sorted(ARTICLE_CAVEATS)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +223,7 @@ def test_report_formats(project, capsys):
     data = json.loads(out)
     assert status == 1 and data["passed"] is False
     assert data["findings"][0]["code"] == "C003"
-    assert data["locales"]["es"]["caveats"] == CAVEATS
+    assert data["locales"]["es"]["caveats"] == ARTICLE_CAVEATS
     status, out = check(project, capsys, "--format", "junit")
     suite = ET.fromstring(out)
     cases = suite.findall(".//testcase")

@@ -4,7 +4,6 @@ caveat translation in any one of them fails the build."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,24 +11,10 @@ import pytest
 from locpipe.catalog import caveat_of
 from locpipe.cli import main
 from locpipe.pofile import encode_po, parse_po
+from tests.conftest import ARTICLE_CAVEATS
 
 ROOT = Path(__file__).parent.parent
 LOCALES = ["es", "fr", "de", "pt_BR", "zh_Hans", "ar"]
-CAVEATS = [
-    "experimental-stage",
-    "multiple-sessions",
-    "availability-regulatory",
-    "conclusion-experimental",
-    "consult-professional",
-]
-
-
-@pytest.fixture
-def repository(tmp_path: Path) -> Path:
-    """A copy of this repository's content (sources and catalogs), to build in isolation."""
-    shutil.copytree(ROOT / "source", tmp_path / "source")
-    shutil.copytree(ROOT / "locales", tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
-    return tmp_path
 
 
 def test_every_shipped_language_is_complete_and_passes_the_gate(repository, capsys):
@@ -57,7 +42,7 @@ def test_headers_are_complete(repository):
             assert "charset=UTF-8" in fields["Content-Type"]
 
 
-@pytest.mark.parametrize("caveat", CAVEATS)
+@pytest.mark.parametrize("caveat", ARTICLE_CAVEATS)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_removing_one_caveat_translation_fails_the_build(repository, locale, caveat, capsys):
     path = repository / "locales" / locale / "LC_MESSAGES" / "article.po"

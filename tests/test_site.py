@@ -6,20 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from locpipe.cli import main
 from locpipe.pofile import encode_po, parse_po
 
 ROOT = Path(__file__).parent.parent
-
-
-@pytest.fixture
-def repository(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    shutil.copytree(ROOT / "source", tmp_path / "source")
-    shutil.copytree(ROOT / "locales", tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
-    return tmp_path
 
 
 def build(root: Path, *args: str) -> int:
