@@ -28,16 +28,13 @@ from locpipe.parser import make_renderer
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry, missing_terms
 from locpipe.render import (
-    LocalizedDocument,
     Markup,
+    RenderedPage,
     VisibleText,
     inline_markup,
-    inline_text,
     plain_text,
-    render_body,
     visible_text,
 )
-from locpipe.segment import parse_document
 
 PSEUDO_LOCALES = frozenset({"en_XA"})
 NOT_A_CAVEAT = "-"
@@ -427,7 +424,7 @@ def _check_message(
 def check_page(
     locale: str,
     sites: list[CaveatSite],
-    localized: LocalizedDocument,
+    rendered: RenderedPage,
     page_html: str,
     page_path: str,
 ) -> list[Finding]:
@@ -437,16 +434,17 @@ def check_page(
     sanitizer: a translation that tries to hide its caveat (a style, a comment) fails even
     though the sanitizer would bring the text back.
     """
+    if not sites:
+        return []
     built = visible_text(page_html)
-    unsanitized = visible_text(render_body(localized, sanitize=False))
+    unsanitized = built if rendered.unsanitized is None else visible_text(rendered.unsanitized)
     findings = []
-    fallback = {(m.line, m.msgid) for m in localized.fallbacks}
-    page_units = _translated_texts(localized)
+    fallback = {(m.line, m.msgid) for m in rendered.localized.fallbacks}
     for site in sites:
         for message in site.messages:
             if (message.line, message.msgid) in fallback:
                 continue  # no translation: reported by the catalog rules
-            text = page_units.get((message.line, message.msgid), "")
+            text = rendered.texts.get((message.line, message.msgid), "")
             problem = None
             if not _shown(text, site.id, built):
                 problem = "the translated caveat is not visible on the built page"
@@ -462,21 +460,6 @@ def check_page(
 
 def _shown(text: str, caveat: str, seen: VisibleText) -> bool:
     return bool(text) and text in seen.callouts.get(caveat, "") and text in seen.page
-
-
-def _translated_texts(localized: LocalizedDocument) -> dict[tuple[int, str], str]:
-    """What each source unit says on the localized page, as plain text."""
-    page = parse_document(
-        localized.markdown, path=localized.source.path, flavor=localized.source.flavor
-    )
-    texts = {}
-    if len(page.units) == len(localized.source.units):
-        for original, unit in zip(localized.source.units, page.units, strict=True):
-            key = (original.message.line, original.message.msgid)
-            # Rendered from the page's own tokens: reference links ([text][ref]) are resolved
-            # there against the page's definitions, as the reader sees them.
-            texts[key] = inline_text(page, unit.token_index)
-    return texts
 
 
 def check_registry(

@@ -60,6 +60,62 @@ def localize_with(
     return LocalizedDocument(source=source, markdown=markdown, fallbacks=fallbacks)
 
 
+@dataclass(slots=True)
+class RenderedPage:
+    """A localized document rendered once: what the site publishes and what the gate checks."""
+
+    localized: LocalizedDocument
+    body: str
+    """The HTML body, sanitized: what is published."""
+    texts: dict[tuple[int, str], str]
+    """What units say on the page, as plain text, keyed by their source message's (line,
+    msgid): every caveat unit, and the units asked for."""
+    unsanitized: str | None = None
+    """The body as the translations alone would render it, without the sanitizer; None when the
+    sanitizer changed nothing (it is then :attr:`body`)."""
+
+
+def render_page(
+    localized: LocalizedDocument,
+    *,
+    source_language: str = "en",
+    rtl: bool = False,
+    texts_for: Iterable[Message] = (),
+) -> RenderedPage:
+    """Parse ``localized`` once and render its body; keep the texts the gate and the page need.
+
+    ``texts_for``: source messages whose text on the page is wanted besides the caveats' (the
+    page's title and description).
+    """
+    source = localized.source
+    page = parse_document(localized.markdown, path=source.path, flavor=source.flavor)
+    texts = _unit_texts(source, page, texts_for)
+    changed = _sanitize_translations(page, source)
+    body = _decorated_html(page, localized, source_language=source_language, rtl=rtl)
+    unsanitized = None
+    if changed:
+        unsanitized = render_body(
+            localized, source_language=source_language, rtl=rtl, sanitize=False
+        )
+    return RenderedPage(localized, body, texts, unsanitized)
+
+
+def _unit_texts(
+    source: Document, page: Document, wanted: Iterable[Message]
+) -> dict[tuple[int, str], str]:
+    """What the chosen source units say on ``page`` (read from the page's own tokens: its
+    reference links are resolved against its definitions, as the reader sees them)."""
+    if len(page.units) != len(source.units):
+        return {}
+    keys = {(message.line, message.msgid) for message in wanted}
+    texts = {}
+    for original, unit in zip(source.units, page.units, strict=True):
+        key = (original.message.line, original.message.msgid)
+        if original.message.caveat is not None or key in keys:
+            texts[key] = inline_text(page, unit.token_index)
+    return texts
+
+
 def render_body(
     localized: LocalizedDocument,
     *,
@@ -79,10 +135,21 @@ def render_body(
     """
     source = localized.source
     page = parse_document(localized.markdown, path=source.path, flavor=source.flavor)
-    tokens = page.tokens
     if sanitize:
         # Before the HTML that render_body adds itself (callouts, lang spans, bdi): it is trusted.
         _sanitize_translations(page, source)
+    return _decorated_html(page, localized, source_language=source_language, rtl=rtl)
+
+
+def _decorated_html(
+    page: Document, localized: LocalizedDocument, *, source_language: str, rtl: bool
+) -> str:
+    """``page``'s tokens rendered, with the HTML locpipe adds: callouts, ``lang`` spans, ``bdi``.
+
+    The tokens are changed in place: ``page`` is used up.
+    """
+    source = localized.source
+    tokens = page.tokens
     fallback_keys = {(m.line, m.msgid) for m in localized.fallbacks}
     if len(page.units) == len(source.units):
         # Same block structure, so units pair up in order; insert from the end to keep indexes.
@@ -203,8 +270,9 @@ def sanitize_html(fragment: str) -> str:
     )
 
 
-def _sanitize_translations(page: Document, source: Document) -> None:
+def _sanitize_translations(page: Document, source: Document) -> bool:
     """Neutralize, in ``page`` (the localized document), all markup that the source lacks.
+    Whether anything had to be.
 
     Each unit is checked against its own source unit: raw HTML the source unit does not have
     goes through nh3, a link to a target it does not have loses the link (its text stays), and
@@ -225,12 +293,21 @@ def _sanitize_translations(page: Document, source: Document) -> None:
     # Anything else, or everything when the units no longer pair up (which escaping should
     # prevent), may use only what the source has somewhere.
     source_blocks = {token.content for token in source.tokens if token.type == "html_block"}
+    changed = False
     for index, token in enumerate(page.tokens):
         if token.type == "inline":
-            token.children = _sanitized(token.children or [], by_token.get(index, everywhere))
+            children = token.children or []
+            kept = _sanitized(children, by_token.get(index, everywhere))
+            if len(kept) != len(children) or any(
+                a is not b for a, b in zip(kept, children, strict=True)
+            ):
+                token.children, changed = kept, True
         elif token.type == "html_block" and token.content not in source_blocks:
             # A translation is inline and escaped so that it cannot open a block; just in case.
-            token.content = sanitize_html(token.content)
+            cleaned = sanitize_html(token.content)
+            changed = changed or cleaned != token.content
+            token.content = cleaned
+    return changed
 
 
 def _sanitized(children: list[Token], trusted: set[Markup]) -> list[Token]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,7 +22,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,14 +36,15 @@ from locpipe.config import Config
 from locpipe.errors import ConfigError
 from locpipe.fsio import read_source
 from locpipe.gate import CaveatSite, Finding, Report
+from locpipe.model import Message
 from locpipe.pofile import PoFile
 from locpipe.project import read_catalog
-from locpipe.registry import REGISTRY_NAME
+from locpipe.registry import REGISTRY_NAME, CaveatSpec, load_registry
 from locpipe.render import (
     LocalizedDocument,
+    RenderedPage,
     localize_with,
-    plain_text,
-    render_body,
+    render_page,
     translations_of,
 )
 from locpipe.segment import Document, parse_document
@@ -52,46 +54,65 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 @dataclass(slots=True)
-class Page:
-    document: str
-    markdown: str
-    html: str
-    fallbacks: list[str] = field(default_factory=list)
+class Counts:
+    """How much of one document is translated in one locale (what the index shows)."""
+
+    translated: int = 0
+    total: int = 0
+    caveats_translated: int = 0
+    caveats: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.translated += other.translated
+        self.total += other.total
+        self.caveats_translated += other.caveats_translated
+        self.caveats += other.caveats
+
+
+@dataclass(slots=True)
+class PageOutcome:
+    """What one page came to: what the gate found, its fallbacks, its counts (never its text:
+    pages are written as they are made, so memory follows the largest document)."""
+
+    findings: list[Finding]
+    fallbacks: list[str]
+    counts: Counts
+
+
+@dataclass(slots=True)
+class DocumentOutcome:
+    name: str
+    sites: list[CaveatSite]
+    pages: dict[str, PageOutcome] = field(default_factory=dict)
+    """locale → the page made for it (only the pages made in this run)."""
 
 
 @dataclass(slots=True)
 class LocaleBuild:
+    """One locale over every document: what the gate found, and the counts for the index."""
+
     locale: str
-    pages: list[Page] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    percent: float = 100.0
-    translated: int = 0
-    total: int = 0
-    caveats: str = ""
+    counts: Counts = field(default_factory=Counts)
+    rendered: int = 0
+    manifest: dict[str, dict] = field(default_factory=dict)
+    """document → what the manifest keeps of its page (fallbacks, counts)."""
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.counts.translated / self.counts.total if self.counts.total else 100.0
 
 
 @dataclass(slots=True)
-class Sources:
-    """Every source document parsed once, its caveats, and the registry."""
+class Plan:
+    """What a run makes: the same for every document, shared by the worker processes."""
 
-    documents: dict[str, Document]
-    sites: dict[str, list[CaveatSite]]
-    registry: dict
-
-
-def load_sources(config: Config) -> Sources:
-    documents = {}
-    for name in config.documents():
-        path = config.source_path(name)
-        shown = config.relative(path)
-        documents[name] = parse_document(
-            read_source(path, shown_as=shown),
-            path=shown,
-            flavor=config.flavor,  # type: ignore[arg-type]
-        )
-    sites = {name: gate.caveat_sites(doc.messages) for name, doc in documents.items()}
-    registry = gate.check_registry(config, sites)
-    return Sources(documents, sites, registry)
+    config: Config
+    registry: dict[str, CaveatSpec]
+    published: list[str]
+    """The locales offered in the language switchers."""
+    staging: Path | None
+    """Where pages are written; None: nowhere (``locpipe check``)."""
 
 
 def _environment(config: Config) -> jinja2.Environment:
@@ -119,6 +140,19 @@ def _install_ui_translations(env: jinja2.Environment, config: Config, locale: st
     )
 
 
+# One template environment per locale and process, its ui translations installed.
+_ENVIRONMENTS: dict[tuple[Path, str], jinja2.Environment] = {}
+
+
+def _environment_for(config: Config, locale: str) -> jinja2.Environment:
+    key = (config.root, locale)
+    if key not in _ENVIRONMENTS:
+        env = _environment(config)
+        _install_ui_translations(env, config, locale)
+        _ENVIRONMENTS[key] = env
+    return _ENVIRONMENTS[key]
+
+
 def _render_template(env: jinja2.Environment, name: str, **context: object) -> str:
     try:
         return env.get_template(name).render(**context)
@@ -136,56 +170,77 @@ def _catalog_or_none(config: Config, locale: str, document: str) -> PoFile | Non
     return read_catalog(config, locale, document)
 
 
-def build_locale(
-    config: Config,
-    sources: Sources,
-    locale: str,
-    published: list[str],
-    env: jinja2.Environment,
-    *,
-    only: set[str] | None = None,
-) -> LocaleBuild:
-    """Localize, render and gate the documents of one locale (nothing is written here).
+def parse_source(config: Config, name: str) -> Document:
+    path = config.source_path(name)
+    shown = config.relative(path)
+    return parse_document(
+        read_source(path, shown_as=shown),
+        path=shown,
+        flavor=config.flavor,  # type: ignore[arg-type]
+    )
 
-    ``only``: the documents to render and gate (None: all); the counts cover every document.
-    """
-    result = LocaleBuild(locale)
-    _install_ui_translations(env, config, locale)
-    translated = total = caveats_ok = caveats_total = 0
-    source_locale = locale == config.source_locale
-    for name, document in sources.documents.items():
-        catalog = None if source_locale else _catalog_or_none(config, locale, name)
-        if catalog is not None:
-            counts = stats(catalog)
-            translated, total = translated + counts.translated, total + counts.total
-            caveats_ok += counts.caveats_translated
-            caveats_total += counts.caveats
+
+def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOutcome:
+    """Parse one source once, then localize, render and gate its page in each of ``locales``;
+    write each page to the staging folder (if any) as soon as it is made."""
+    config = plan.config
+    source = parse_source(config, name)
+    sites = gate.caveat_sites(source.messages)
+    outcome = DocumentOutcome(name, sites)
+    for locale in locales:
+        page, markdown, page_html = _locale_page(plan, source, sites, locale, name)
+        outcome.pages[locale] = page
+        if plan.staging is not None:
+            target = plan.staging / locale / f"{name}.md"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            for path, text in ((target, markdown), (target.with_suffix(".html"), page_html)):
+                path.unlink(missing_ok=True)  # never write through a hard link to the old build
+                path.write_text(text, encoding="utf-8")
+    return outcome
+
+
+def _locale_page(
+    plan: Plan, source: Document, sites: list[CaveatSite], locale: str, name: str
+) -> tuple[PageOutcome, str, str]:
+    """One document in one locale: (what it came to, its Markdown, its HTML page)."""
+    config = plan.config
+    if locale == config.source_locale:
+        localized = LocalizedDocument(source=source, markdown=source.source)
+        count = len(source.units)
+        counts = Counts(count, count, *(sum(len(site.messages) for site in sites),) * 2)
+    else:
+        catalog = _catalog_or_none(config, locale, name)
+        localized = localize_with(source, translations_of(catalog))
+        if catalog is None:
+            counts = Counts(0, len(source.units), 0, sum(len(site.messages) for site in sites))
         else:
-            total += len(document.messages)
-            translated += len(document.messages) if source_locale else 0
-            caveats_total += sum(len(site.messages) for site in sources.sites[name])
-        if only is not None and name not in only:
-            continue
-        if source_locale:
-            localized = LocalizedDocument(source=document, markdown=document.source)
-        else:
-            localized = localize_with(document, translations_of(catalog))
-        page_html = _page(env, config, localized, locale, name, published)
-        if not source_locale:
-            sites = sources.sites[name]
-            catalog_path = config.relative(config.catalog_path(locale, name))
-            page_path = f"{config.relative(config.build)}/{locale}/{name}.html"
-            result.findings += gate.check_catalog(
-                locale, sites, catalog, catalog_path, sources.registry
-            )
-            result.findings += gate.check_page(locale, sites, localized, page_html, page_path)
-        result.pages.append(
-            Page(name, localized.markdown, page_html, [m.location for m in localized.fallbacks])
-        )
-    result.translated, result.total = translated, total
-    result.percent = 100.0 * translated / total if total else 100.0
-    result.caveats = f"{caveats_ok}/{caveats_total}" if not source_locale else "source"
-    return result
+            found = stats(catalog)
+            counts = Counts(found.translated, found.total, found.caveats_translated, found.caveats)
+    title, description = _title_and_description(source)
+    rendered = render_page(
+        localized,
+        source_language=_hreflang(config.source_locale),
+        rtl=_direction(locale) == "rtl",
+        texts_for=[m for m in (title, description) if m is not None],
+    )
+    page_html = _page(config, rendered, locale, name, plan.published)
+    findings: list[Finding] = []
+    if locale != config.source_locale:
+        catalog_path = config.relative(config.catalog_path(locale, name))
+        page_path = f"{config.relative(config.build)}/{locale}/{name}.html"
+        findings += gate.check_catalog(locale, sites, catalog, catalog_path, plan.registry)
+        findings += gate.check_page(locale, sites, rendered, page_html, page_path)
+    fallbacks = [message.location for message in localized.fallbacks]
+    return PageOutcome(findings, fallbacks, counts), localized.markdown, page_html
+
+
+def _title_and_description(source: Document) -> tuple[Message | None, Message | None]:
+    """The messages a page takes its title (the first level-1 heading) and its description (the
+    first paragraph) from."""
+    messages = source.messages
+    title = next((m for m in messages if m.comments[:1] == ("heading level 1",)), None)
+    description = next((m for m in messages if m.comments[:1] == ("paragraph",)), None)
+    return title, description
 
 
 def _direction(locale: str) -> str:
@@ -216,24 +271,19 @@ def _updated(document: Document) -> dt.date:
 
 
 def _page(
-    env: jinja2.Environment,
     config: Config,
-    localized: LocalizedDocument,
+    rendered: RenderedPage,
     locale: str,
     name: str,
     published: list[str],
 ) -> str:
-    body = render_body(
-        localized, source_language=_hreflang(config.source_locale), rtl=_direction(locale) == "rtl"
-    )
+    localized = rendered.localized
     messages = localized.source.messages
-    title = next((m for m in messages if m.comments[:1] == ("heading level 1",)), None)
-    description = next((m for m in messages if m.comments[:1] == ("paragraph",)), None)
-    page = parse_document(
-        localized.markdown, path=localized.source.path, flavor=localized.source.flavor
-    )
-    texts = [plain_text(unit.message.msgid) for unit in page.units]
-    by_msgid = dict(zip((u.message.msgid for u in localized.source.units), texts, strict=False))
+    title, description = _title_and_description(localized.source)
+
+    def shown(message: Message) -> str:
+        return rendered.texts.get((message.line, message.msgid), message.msgid)
+
     depth = "../" * (name.count("/") + 1)
     alternates = [
         {
@@ -250,15 +300,15 @@ def _page(
     updated = _updated(localized.source)
     babel_locale = "en" if locale == "en_XA" else locale
     return _render_template(
-        env,
+        _environment_for(config, locale),
         "page.html",
         lang=_hreflang(locale),
         dir=_direction(locale),
-        title=by_msgid.get(title.msgid, title.msgid) if title else name,
-        description=_summary(by_msgid.get(description.msgid, "") if description else ""),
+        title=shown(title) if title else name,
+        description=_summary(shown(description) if description else ""),
         alternates=alternates,
         default_href=f"{depth}{config.source_locale}/{name}.html",
-        body=jinja2.filters.Markup(body),
+        body=jinja2.filters.Markup(rendered.body),
         fallbacks=len(localized.fallbacks),
         total=len(messages),
         translated=len(messages) - len(localized.fallbacks),
@@ -275,40 +325,65 @@ def _summary(text: str, limit: int = 200) -> str:
     return cut.rstrip(",;:") + "…"
 
 
+def _load_registry(config: Config) -> dict[str, CaveatSpec]:
+    """The registry as written; checked against the sources once they are parsed (see
+    :func:`_check_registry`)."""
+    path = config.source / REGISTRY_NAME
+    return load_registry(path, shown_as=config.relative(path))
+
+
 def check_project(config: Config, locales: list[str] | None = None) -> Report:
     """Run the gate on every target locale, without writing anything."""
-    sources = load_sources(config)
     targets = locales or config.locales_present()
-    gate.check_terms_registered(sources.registry, targets, config)
-    env = _environment(config)
+    registry = _load_registry(config)
+    plan = Plan(config, registry, [config.source_locale, *targets], staging=None)
+    documents = config.documents()
+    work = {name: targets for name in documents}
+    outcomes = _build_documents(plan, work, jobs=os.cpu_count() or 1)
+    _check_registry(config, targets, documents, {outcome.name: outcome for outcome in outcomes})
     report = Report()
     for locale in targets:
-        built = build_locale(config, sources, locale, [config.source_locale, *targets], env)
-        report.checked[locale] = [site.id for sites in sources.sites.values() for site in sites]
-        report.findings += built.findings
+        report.checked[locale] = [site.id for o in outcomes for site in o.sites]
+        report.findings += [f for o in outcomes for f in o.pages[locale].findings]
     return report
 
 
 MANIFEST = ".locpipe-manifest.json"
+MANIFEST_FORMAT = 2
 
 
-def _fingerprint(config: Config, locale: str, document: str, published: list[str]) -> str:
-    """A hash of everything a page is made from: if it is unchanged, so is the page."""
+def _digest(*parts: bytes) -> str:
     digest = hashlib.sha256()
-    parts: list[bytes] = [__version__.encode(), " ".join(published).encode()]
-    parts += [path.read_bytes() for _, path in template_files(config.root / "templates")]
-    for path in (
-        config.source / REGISTRY_NAME,
-        config.source_path(document),
-        config.catalog_path(locale, document),
-        config.catalog_path(locale, UI_DOMAIN),
-    ):
-        parts.append(path.read_bytes() if path.is_file() else b"-")
-    parts.append(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"
+
+
+def _fingerprints(
+    config: Config, locales: list[str], documents: list[str], published: list[str]
+) -> dict[tuple[str, str], str]:
+    """For each (locale, document), a hash of everything its page is made from: if it is
+    unchanged, so is the page. Each file is read once."""
+    shared = [__version__.encode(), " ".join(published).encode()]
+    shared += [path.read_bytes() for _, path in template_files(config.root / "templates")]
+    shared += [
+        _file_digest(config.source / REGISTRY_NAME),
+        os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
+    ]
+    common = _digest(*shared).encode()
+    sources = {name: _file_digest(config.source_path(name)) for name in documents}
+    fingerprints = {}
+    for locale in locales:
+        ui = _file_digest(config.catalog_path(locale, UI_DOMAIN))
+        for name in documents:
+            catalog = _file_digest(config.catalog_path(locale, name))
+            fingerprints[(locale, name)] = _digest(common, sources[name], catalog, ui)
+    return fingerprints
 
 
 def _read_manifest(build: Path) -> dict:
@@ -316,48 +391,63 @@ def _read_manifest(build: Path) -> dict:
         manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return manifest if isinstance(manifest, dict) and manifest.get("version") == __version__ else {}
+    if not isinstance(manifest, dict) or manifest.get("version") != __version__:
+        return {}
+    return manifest if manifest.get("format") == MANIFEST_FORMAT else {}
 
 
 # State shared with worker processes (inherited by fork, never pickled).
 _JOB: dict = {}
 
 
-def _locale_job(locale: str) -> LocaleBuild:
-    config, sources, published, only = (
-        _JOB["config"],
-        _JOB["sources"],
-        _JOB["published"],
-        _JOB["only"],
-    )
-    env = _JOB.get("env") or _environment(config)
-    _JOB["env"] = env
-    return build_locale(config, sources, locale, published, env, only=only.get(locale))
+def _document_job(task: tuple[str, tuple[str, ...]]) -> DocumentOutcome:
+    name, locales = task
+    return build_document(_JOB["plan"], name, locales)
 
 
-def _build_all(
-    config: Config,
-    sources: Sources,
-    locales: list[str],
-    published: list[str],
-    only: dict[str, set[str]],
-    jobs: int,
-    progress: bool,
-) -> dict[str, LocaleBuild]:
-    """Build every locale, in ``jobs`` processes where that helps (locales are independent)."""
-    _JOB.update(config=config, sources=sources, published=published, only=only, env=None)
-    if progress:
-        for locale in locales:
-            count = len(only.get(locale, sources.documents))
-            if count:
-                print(f"building {locale}: {count} document(s)", file=sys.stderr)
-    if jobs <= 1 or len(locales) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return {locale: _locale_job(locale) for locale in locales}
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(
-        min(jobs, len(locales)), mp_context=context
-    ) as pool:
-        return dict(zip(locales, pool.map(_locale_job, locales), strict=True))
+def _build_documents(plan: Plan, work: dict[str, list[str]], jobs: int) -> list[DocumentOutcome]:
+    """Make the pages ``work`` asks for (document → locales), in ``jobs`` processes where that
+    helps; one outcome per document, in ``work``'s order, pages of one document merged."""
+    tasks = _tasks(plan.config, work, jobs)
+    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        done = [build_document(plan, name, locales) for name, locales in tasks]
+    else:
+        _JOB["plan"] = plan
+        context = multiprocessing.get_context("fork")
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                min(jobs, len(tasks)), mp_context=context
+            ) as pool:
+                done = list(pool.map(_document_job, tasks))
+        finally:
+            _JOB.clear()
+    outcomes: dict[str, DocumentOutcome] = {}
+    for outcome in done:
+        if outcome.name in outcomes:
+            outcomes[outcome.name].pages.update(outcome.pages)
+        else:
+            outcomes[outcome.name] = outcome
+    return [outcomes[name] for name in work if name in outcomes]
+
+
+def _tasks(
+    config: Config, work: dict[str, list[str]], jobs: int
+) -> list[tuple[str, tuple[str, ...]]]:
+    """One task per document (its source parsed once for all its locales); when there are fewer
+    documents than jobs, each document's locales are split so that every job has work. The
+    largest documents first, so that no job is left with one at the end."""
+    names = list(work)
+    split = max(1, min(jobs // max(len(names), 1), max((len(work[n]) for n in names), default=1)))
+    tasks = []
+    for name in names:
+        locales = work[name]
+        size = math.ceil(len(locales) / split)
+        chunks = range(0, len(locales), size) if locales else [0]  # parsed, even with no page
+        tasks += [(name, tuple(locales[i : i + size])) for i in chunks]
+    if jobs > 1:
+        sizes = {name: config.source_path(name).stat().st_size for name in names}
+        tasks.sort(key=lambda task: -sizes[task[0]])
+    return tasks
 
 
 def build_command(
@@ -374,9 +464,8 @@ def build_command(
     nothing changed writes nothing. ``locales``: build only these (``build/<locale>/``) and
     refresh the index from what is present.
     """
-    sources = load_sources(config)
     targets = locales or config.locales_present()
-    gate.check_terms_registered(sources.registry, targets, config)
+    documents = config.documents()
     progress = not quiet and (verbose or sys.stderr.isatty())
     jobs = jobs or os.cpu_count() or 1
     manifest = _read_manifest(config.build) if config.build.is_dir() else {}
@@ -384,46 +473,40 @@ def build_command(
     building = list(targets)
     if not locales or not (config.build / config.source_locale).is_dir():
         building.insert(0, config.source_locale)
-    published = (
-        [config.source_locale, *config.locales_present()]
-        if locales
-        else [
-            config.source_locale,
-            *targets,
-        ]
-    )
-    published = list(dict.fromkeys(published + [t for t in targets if t not in published]))
-    failed: dict[str, LocaleBuild] = {}
-    for _ in range(2):  # a second round when a failing locale must drop out of the switchers
-        fingerprints = {
-            (locale, name): _fingerprint(config, locale, name, published)
-            for locale in building
-            for name in sources.documents
-        }
-        only = {
-            locale: {
-                name
-                for name in sources.documents
-                if previous.get(f"{locale}/{name}", {}).get("hash") != fingerprints[(locale, name)]
-                or not (config.build / locale / f"{name}.html").is_file()
-            }
-            for locale in building
-        }
-        if not any(only.values()) and not manifest.get("failed"):
-            if not quiet:
-                print(
-                    f"{config.relative(config.build)}/ is up to date: nothing changed",
-                    file=sys.stderr,
-                )
-            return EXIT_OK
-        results = _build_all(config, sources, building, published, only, jobs, progress)
-        failed = {locale: r for locale, r in results.items() if r.findings}
-        still_published = [locale for locale in published if locale not in failed]
-        if still_published == published:
-            break
-        published = still_published
-    env = _environment(config)
-    _write_build(config, env, results, failed, fingerprints, previous, published)
+    published = [config.source_locale, *(config.locales_present() if locales else targets)]
+    published = list(dict.fromkeys(published + targets))
+    fingerprints = _fingerprints(config, building, documents, published)
+    stale = _stale_pages(config, building, documents, fingerprints, previous)
+    if not any(stale.values()) and not manifest.get("failed"):
+        if not quiet:
+            print(
+                f"{config.relative(config.build)}/ is up to date: nothing changed", file=sys.stderr
+            )
+        return EXIT_OK
+    registry = _load_registry(config)
+    staging = _staging(config.build)
+    try:
+        plan = Plan(config, registry, published, staging)
+        work = _work(documents, building, stale)
+        if progress:
+            _announce(building, stale, jobs)
+        outcomes = {o.name: o for o in _build_documents(plan, work, jobs)}
+        _check_registry(config, targets, documents, outcomes)
+        results = _locale_results(building, documents, outcomes, previous)
+        failed = {locale: result for locale, result in results.items() if result.findings}
+        if failed:
+            # A locale that is not published must drop out of every other page's switcher.
+            published = [locale for locale in published if locale not in failed]
+            plan = Plan(config, registry, published, staging)
+            fingerprints = _fingerprints(config, building, documents, published)
+            passing = [locale for locale in building if locale not in failed]
+            work = {name: passing for name in documents}
+            again = {o.name: o for o in _build_documents(plan, work, jobs)}
+            results.update(_locale_results(passing, documents, again, previous))
+        _write_build(config, staging, results, failed, fingerprints, previous)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     for locale, result in failed.items():
         for finding in result.findings:
             print(finding, file=sys.stderr)
@@ -434,9 +517,7 @@ def build_command(
         )
     if not quiet:
         built = [locale for locale in results if locale not in failed]
-        rendered = sum(
-            len(result.pages) for locale, result in results.items() if locale not in failed
-        )
+        rendered = sum(results[locale].rendered for locale in built)
         print(
             f"built {len(built)} locale(s) into {config.relative(config.build)}/: "
             f"{', '.join(built)} ({rendered} page(s) rendered, the rest unchanged)",
@@ -445,84 +526,162 @@ def build_command(
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _stale_pages(
+    config: Config,
+    locales: list[str],
+    documents: list[str],
+    fingerprints: dict[tuple[str, str], str],
+    previous: dict[str, dict],
+) -> dict[str, set[str]]:
+    """locale → the documents whose page must be made again (its inputs changed, or it is gone)."""
+    return {
+        locale: {
+            name
+            for name in documents
+            if previous.get(f"{locale}/{name}", {}).get("hash") != fingerprints[(locale, name)]
+            or not (config.build / locale / f"{name}.html").is_file()
+        }
+        for locale in locales
+    }
+
+
+def _work(
+    documents: list[str], locales: list[str], stale: dict[str, set[str]]
+) -> dict[str, list[str]]:
+    """document → the locales to make its page in; every document is parsed (the caveats of
+    every source are checked against the registry), so every document is listed."""
+    return {name: [locale for locale in locales if name in stale[locale]] for name in documents}
+
+
+def _announce(locales: list[str], stale: dict[str, set[str]], jobs: int) -> None:
+    for locale in locales:
+        if stale[locale]:
+            print(f"building {locale}: {len(stale[locale])} document(s)", file=sys.stderr)
+    if jobs > 1:
+        print(f"in {jobs} processes", file=sys.stderr)
+
+
+def _check_registry(
+    config: Config,
+    targets: list[str],
+    documents: list[str],
+    outcomes: dict[str, DocumentOutcome],
+) -> None:
+    """The registry and every source (parsed in this run, or now for the unchanged ones) name
+    the same caveats, and the registry gives each caveat's terms in every target locale.
+
+    Raised after the pages are made (into the staging folder, which an error discards): the
+    sources are parsed once, for both."""
+    sites = {
+        name: outcomes[name].sites
+        if name in outcomes
+        else gate.caveat_sites(parse_source(config, name).messages)
+        for name in documents
+    }
+    registry = gate.check_registry(config, sites)
+    gate.check_terms_registered(registry, targets, config)
+
+
+def _locale_results(
+    locales: list[str],
+    documents: list[str],
+    outcomes: dict[str, DocumentOutcome],
+    previous: dict[str, dict],
+) -> dict[str, LocaleBuild]:
+    """Per locale: every finding of the pages made, and the counts over all documents (those of
+    unchanged pages from the manifest)."""
+    results = {}
+    for locale in locales:
+        result = LocaleBuild(locale)
+        for name in documents:
+            page = outcomes[name].pages.get(locale) if name in outcomes else None
+            if page is not None:
+                result.findings += page.findings
+                result.rendered += 1
+                kept = {"fallbacks": page.fallbacks, "counts": dataclasses.astuple(page.counts)}
+            else:
+                kept = {key: previous[f"{locale}/{name}"][key] for key in ("fallbacks", "counts")}
+            result.counts.add(Counts(*kept["counts"]))
+            result.manifest[name] = kept
+        results[locale] = result
+    return results
+
+
+def _staging(build: Path) -> Path:
+    """A new folder beside ``build``, holding the old build's files as hard links (unchanged
+    pages, and the locales not built now, are the same bytes, not written again)."""
+    build.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{build.name}-new-", dir=build.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder is not
+    try:
+        if build.is_dir():
+            shutil.copytree(build, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
+            (staging / MANIFEST).unlink(missing_ok=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
 def _write_build(
     config: Config,
-    env: jinja2.Environment,
+    staging: Path,
     results: dict[str, LocaleBuild],
     failed: dict[str, LocaleBuild],
     fingerprints: dict[tuple[str, str], str],
     previous: dict[str, dict],
-    published: list[str],
 ) -> None:
-    """Stage the new build beside the old one, then swap it into place."""
-    build = config.build
-    build.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{build.name}-new-", dir=build.parent))
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder is not
-    pages: dict[str, dict] = {}
-    try:
-        if build.is_dir():
-            # Unchanged pages (and locales not rebuilt now) are hard links to the old files:
-            # the same bytes, not written again.
-            shutil.copytree(build, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
-            (staging / MANIFEST).unlink(missing_ok=True)
-            pages = {
-                key: value
-                for key, value in previous.items()
-                if key.split("/", 1)[0] not in results and (staging / key.split("/", 1)[0]).is_dir()
-            }
-        for locale, result in results.items():
-            folder = staging / locale
-            if locale in failed:
-                shutil.rmtree(folder, ignore_errors=True)  # no pages, none from an earlier build
-                continue
-            for page in result.pages:
-                target = folder / f"{page.document}.md"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                for path, text in (
-                    (target, page.markdown),
-                    (target.with_suffix(".html"), page.html),
-                ):
-                    path.unlink(missing_ok=True)  # never write through a hard link to the old build
-                    path.write_text(text, encoding="utf-8")
-                pages[f"{locale}/{page.document}"] = {
-                    "hash": fingerprints[(locale, page.document)],
-                    "fallbacks": page.fallbacks,
-                }
-            for fingerprint_locale, name in fingerprints:
-                key = f"{locale}/{name}"
-                if fingerprint_locale == locale and key not in pages and key in previous:
-                    pages[key] = previous[key]
-            missing = {
-                key.split("/", 1)[1]: value["fallbacks"]
-                for key, value in sorted(pages.items())
-                if key.startswith(f"{locale}/") and value["fallbacks"]
-            }
-            _replace_text(
-                folder / "missing.json", json.dumps(missing, indent=2, ensure_ascii=False) + "\n"
-            )
-            (folder / "summary.json").unlink(missing_ok=True)
-            (folder / "summary.json").write_text(
-                json.dumps(
-                    {
-                        "translated": result.translated,
-                        "total": result.total,
-                        "percent": result.percent,
-                        "caveats": result.caveats,
-                    }
-                ),
-                encoding="utf-8",
-            )
-        _write_index(staging, env, config, failed)
+    """Finish the staged build (per-locale reports, index, manifest), then swap it into place."""
+    pages = {
+        key: value
+        for key, value in previous.items()
+        if key.split("/", 1)[0] not in results and (staging / key.split("/", 1)[0]).is_dir()
+    }
+    for locale, result in results.items():
+        folder = staging / locale
+        if locale in failed:
+            shutil.rmtree(folder, ignore_errors=True)  # no pages, none from an earlier build
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        for (fingerprint_locale, name), fingerprint in fingerprints.items():
+            if fingerprint_locale == locale:
+                pages[f"{locale}/{name}"] = {"hash": fingerprint, **result.manifest[name]}
+        missing = {
+            key.split("/", 1)[1]: value["fallbacks"]
+            for key, value in sorted(pages.items())
+            if key.startswith(f"{locale}/") and value["fallbacks"]
+        }
         _replace_text(
-            staging / MANIFEST,
-            json.dumps({"version": __version__, "pages": pages, "failed": sorted(failed)}, indent=1)
-            + "\n",
+            folder / "missing.json", json.dumps(missing, indent=2, ensure_ascii=False) + "\n"
         )
-        _swap(staging, build)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        _replace_text(
+            folder / "summary.json",
+            json.dumps(
+                {
+                    "translated": result.counts.translated,
+                    "total": result.counts.total,
+                    "percent": result.percent,
+                    "caveats": f"{result.counts.caveats_translated}/{result.counts.caveats}"
+                    if locale != config.source_locale
+                    else "source",
+                }
+            ),
+        )
+    _write_index(staging, _environment_for(config, config.source_locale), config, failed)
+    _replace_text(
+        staging / MANIFEST,
+        json.dumps(
+            {
+                "version": __version__,
+                "format": MANIFEST_FORMAT,
+                "pages": pages,
+                "failed": sorted(failed),
+            },
+            indent=1,
+        )
+        + "\n",
+    )
+    _swap(staging, config.build)
 
 
 def _link_or_copy(source: str, target: str) -> None:
