@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from locpipe.errors import LocpipeError, SourceError
@@ -29,6 +31,17 @@ def write_atomic(path: Path, data: bytes, *, shown_as: str | None = None) -> Non
 
 
 def _replace(path: Path, data: bytes) -> None:
+    temporary = _beside(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _beside(path: Path, data: bytes) -> str:
+    """A temporary file next to ``path`` holding ``data`` on disk, with ``path``'s mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -40,11 +53,11 @@ def _replace(path: Path, data: bytes) -> None:
             os.chmod(temporary, path.stat().st_mode & 0o777)
         if not path.exists():
             os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    return temporary
 
 
 def write_if_changed(path: Path, data: bytes, *, shown_as: str | None = None) -> bool:
@@ -52,13 +65,80 @@ def write_if_changed(path: Path, data: bytes, *, shown_as: str | None = None) ->
 
     Leaving an identical file alone keeps its mtime, so build tools see nothing to redo.
     """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass  # missing or unreadable: the write says what is wrong, if anything
+    if _holds(path, data):
+        return False
     write_atomic(path, data, shown_as=shown_as)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False  # missing or unreadable: the write says what is wrong, if anything
+
+
+class StagedWrites:
+    """Files written next to their targets as they come, and put in place all at the end.
+
+    Memory holds one file at a time, yet nothing is replaced until every file is ready.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, Path, str]] = []
+
+    def write_if_changed(self, path: Path, data: bytes, *, shown_as: str | None = None) -> bool:
+        """Stage ``data`` for ``path`` unless it already holds exactly it. True if staged."""
+        if _holds(path, data):
+            return False
+        try:
+            self._pending.append((_beside(path, data), path, shown_as or str(path)))
+        except OSError as failure:
+            reason = failure.strerror or str(failure)
+            raise LocpipeError(f"cannot write: {reason}", path=shown_as or str(path)) from failure
+        return True
+
+
+@contextlib.contextmanager
+def staged_writes() -> Iterator[StagedWrites]:
+    """Stage files in the block; if it ends with an error (or an interrupt) none is replaced
+    and the staged copies are removed, else all are renamed into place, signals held meanwhile."""
+    staged = StagedWrites()
+    try:
+        yield staged
+    except BaseException:
+        _remove(temporary for temporary, _, _ in staged._pending)
+        raise
+    with signals_deferred():
+        for done, (temporary, path, shown_as) in enumerate(staged._pending):
+            try:
+                os.replace(temporary, path)
+            except BaseException as failure:
+                _remove(temporary for temporary, _, _ in staged._pending[done:])
+                if not isinstance(failure, OSError):
+                    raise
+                reason = failure.strerror or str(failure)
+                raise LocpipeError(f"cannot write: {reason}", path=shown_as) from failure
+
+
+def _remove(paths: Iterable[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is over (in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, deferred)
 
 
 def read_source(path: Path, *, shown_as: str) -> str:

@@ -10,7 +10,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from locpipe.errors import CatalogError
@@ -753,10 +753,15 @@ _ESCAPES = {
     '"': '\\"',
 }
 _NO_WRAP_WIDTH = 2**31 - 1
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
-def _wrap(prefix: str, name: str, value: str, style: _Style) -> list[str]:
-    """The lines of ``name "value"`` as write-po.c's wrap() lays them out."""
+@lru_cache(maxsize=16384)
+def _wrap(prefix: str, name: str, value: str, style: _Style) -> tuple[str, ...]:
+    """The lines of ``name "value"`` as write-po.c's wrap() lays them out.
+
+    Cached: a msgid is written the same in the template and in every locale's catalog.
+    """
     # Columns are counted from after the prefix and opening quote; one column is
     # kept for the closing quote, so no line is wider than the page width.
     indent = len(prefix) + 1
@@ -771,19 +776,27 @@ def _wrap(prefix: str, name: str, value: str, style: _Style) -> list[str]:
         offset += len(portion)
         more_follows = number < len(portions) - 1
         start = len(name) + 1 if first_line else 0
-        breaks = _fit_breaks(text, width, start, overrides, style.cjk)
+        marks = None if _fits(text, width - start) else _possible_breaks(text, style.cjk)
+        breaks = _fit_breaks(text, width, start, overrides, style.cjk, marks)
         # A string that will not fit on the keyword's line starts with "" there.
         if first_line and text and (more_follows or start > width or any(breaks)):
             lines.append(f'{prefix}{name} ""')
             first_line = False
-            breaks = _fit_breaks(text, width, 0, overrides, style.cjk)
+            if marks is None and not _fits(text, width):
+                marks = _possible_breaks(text, style.cjk)
+            breaks = _fit_breaks(text, width, 0, overrides, style.cjk, marks)
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False
         cuts = [0, *(index for index, brk in enumerate(breaks) if brk), len(text)]
         pieces = [text[begin:end] for begin, end in itertools.pairwise(cuts)]
         lines.append(f'{head}"{pieces[0]}"')
         lines.extend(f'{prefix}"{piece}"' for piece in pieces[1:])
-    return lines
+    return tuple(lines)
+
+
+def _fits(text: str, width: int) -> bool:
+    """Whether ``text`` fits ``width`` columns whatever its characters (none is wider than 2)."""
+    return (len(text) if text.isascii() else 2 * len(text)) <= width
 
 
 def _portions(value: str) -> list[str]:
@@ -797,6 +810,9 @@ def _portions(value: str) -> list[str]:
 
 def _escape(portion: str, offset: int, inside: set[int]) -> tuple[str, list[int]]:
     """The escaped text and, per character of it, the line-break override."""
+    if not inside and not _NEEDS_ESCAPE.search(portion):
+        overrides = [_UNDEFINED] * len(portion)
+        return portion, overrides
     chars: list[str] = []
     overrides: list[int] = []
     for index, char in enumerate(portion, start=offset):
@@ -871,13 +887,16 @@ def _possible_breaks(text: str, cjk: bool) -> list[int]:
     """UAX #14 break opportunities before each character, as libunistring computes them."""
     classes, _, pairs = _tables()
     result: list[int] = []
+    append = result.append
+    prohibited, possible, mandatory = _PROHIBITED, _POSSIBLE, _MANDATORY
+    hard, space_class, zw, ri, zwj, hl_ba = (_BK, _CR, _LF), _SP, _ZW, _RI, _ZWJ, _HL_BA
     prev = last = _BK  # class of the previous character / of the last non-space one
     seen_space = False
     regional = 0  # regional indicators just before this point (flags come in pairs)
     for char in text:
         prop = classes[ord(char)]
-        if prop in (_BK, _CR, _LF):
-            result.append(_MANDATORY)
+        if prop in hard:
+            append(mandatory)
             if prev == _CR and prop == _LF:
                 result[-2] = _CR_BEFORE_LF
             prev, last, seen_space = prop, _BK, False
@@ -887,40 +906,37 @@ def _possible_breaks(text: str, cjk: bool) -> list[int]:
             prop = _ID if cjk else _AL
         elif prop == _CB:
             prop = _ID
-        if prop == _SP:
-            result.append(_PROHIBITED)
+        if prop == space_class:
+            append(prohibited)
             seen_space = True
-        elif prop == _ZW:
-            result.append(_PROHIBITED)
-            last, seen_space = _ZW, False
-        elif prop in (_CM, _ZWJ):
+        elif prop == zw:
+            append(prohibited)
+            last, seen_space = zw, False
+        elif prop in (_CM, zwj):
             # A combining mark belongs to the character before it (LB9, LB10).
-            if last in (_BK, _ZW) or seen_space:
-                result.append(_PROHIBITED if last == _BK else _POSSIBLE)
+            if last in (_BK, zw) or seen_space:
+                append(prohibited if last == _BK else possible)
                 last, seen_space = _AL, False
             else:
-                result.append(_PROHIBITED)
+                append(prohibited)
         else:
-            result.append(_pair_break(pairs, prev, last, prop, seen_space, regional))
+            # The pair table, and the rules it cannot say (libunistring's order).
+            if last == _BK:
+                append(prohibited)
+            elif last == zw:
+                append(possible)
+            elif prev in (zwj, hl_ba):
+                append(prohibited)
+            elif last == ri and prop == ri:
+                append(possible if seen_space or regional % 2 == 0 else prohibited)
+            else:
+                kind = pairs[last * 33 + prop]
+                direct = kind == _PAIR_DIRECT or (kind == _PAIR_INDIRECT and seen_space)
+                append(possible if direct else prohibited)
             last, seen_space = prop, False
-        prev = _HL_BA if prev == _HL and prop in (_HY, _BA) else prop
-        regional = regional + 1 if prop == _RI else 0
+        prev = hl_ba if prev == _HL and (prop in (_HY, _BA)) else prop
+        regional = regional + 1 if prop == ri else 0
     return result
-
-
-def _pair_break(pairs: bytes, prev: int, last: int, prop: int, space: bool, regional: int) -> int:
-    if last == _BK:
-        return _PROHIBITED
-    if last == _ZW:
-        return _POSSIBLE
-    if prev in (_ZWJ, _HL_BA):
-        return _PROHIBITED
-    if last == _RI and prop == _RI:
-        return _POSSIBLE if space or regional % 2 == 0 else _PROHIBITED
-    kind = pairs[last * 33 + prop]
-    if kind == _PAIR_DIRECT or (kind == _PAIR_INDIRECT and space):
-        return _POSSIBLE
-    return _PROHIBITED
 
 
 def _char_width(char: str, cjk: bool) -> int:
@@ -931,24 +947,44 @@ def _char_width(char: str, cjk: bool) -> int:
     return width
 
 
-def _fit_breaks(text: str, width: int, start: int, overrides: list[int], cjk: bool) -> list[bool]:
-    """Where to break ``text`` so lines fit ``width`` columns (u8_width_linebreaks)."""
-    marks = _possible_breaks(text, cjk)
+def _fit_breaks(
+    text: str,
+    width: int,
+    start: int,
+    overrides: list[int],
+    cjk: bool,
+    marks: list[int] | None = None,
+) -> list[bool]:
+    """Where to break ``text`` so lines fit ``width`` columns (u8_width_linebreaks).
+
+    ``marks``: :func:`_possible_breaks` of ``text``, if already known; None to compute them
+    (nothing is computed when the text fits whatever its breaks).
+    """
+    if marks is None:
+        if _fits(text, width - start):
+            return [False] * len(text)
+        marks = _possible_breaks(text, cjk)
+    widths = _tables()[1]
     result = [False] * len(text)
     last_break: int | None = None  # the latest opportunity, taken only when needed
     column, piece = start, 0
+    possible = _POSSIBLE
     for index, char in enumerate(text):
-        mark = overrides[index] if overrides[index] != _UNDEFINED else marks[index]
-        ends_piece = mark in (_POSSIBLE, _MANDATORY, _CR_BEFORE_LF)
-        if ends_piece and last_break is not None and column + piece > width:
-            result[last_break] = True
-            column = 0
-        if mark in (_MANDATORY, _CR_BEFORE_LF):
-            last_break, column, piece = None, 0, 0
-            continue
-        if mark == _POSSIBLE:
+        mark = overrides[index] or marks[index]  # an override, where one is defined
+        if mark >= possible:  # _POSSIBLE, _MANDATORY or _CR_BEFORE_LF: a piece ends here
+            if last_break is not None and column + piece > width:
+                result[last_break] = True
+                column = 0
+            if mark != possible:
+                last_break, column, piece = None, 0, 0
+                continue
             last_break, column, piece = index, column + piece, 0
-        piece += max(_char_width(char, cjk), 0)
+        if cjk:
+            piece += max(_char_width(char, cjk), 0)
+        else:
+            char_width = widths[ord(char)] - 1
+            if char_width > 0:
+                piece += char_width
     if last_break is not None and column + piece > width:
         result[last_break] = True
     return result

@@ -16,7 +16,14 @@ import polib
 from locpipe import catalog as catalogs
 from locpipe.config import Config, normalize_locale
 from locpipe.errors import CatalogError, ConfigError
-from locpipe.fsio import read_bytes, read_source, write_atomic, write_if_changed
+from locpipe.fsio import (
+    StagedWrites,
+    read_bytes,
+    read_source,
+    staged_writes,
+    write_atomic,
+    write_if_changed,
+)
 from locpipe.model import Message
 from locpipe.pofile import PoFile, encode_po, format_po, parse_po
 from locpipe.pseudo import PSEUDO_LOCALE, pseudo_catalog
@@ -120,25 +127,40 @@ def init_locale(config: Config, locale: str) -> list[Outcome]:
 
 
 def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Outcome]:
-    """Refresh the templates and merge them into every catalog of every locale."""
+    """Refresh the templates and merge them into every catalog of every locale.
+
+    One document at a time (its template, then its catalogs), each file staged beside its
+    target as soon as it is merged: memory follows the largest document. Nothing is replaced
+    until every file is ready (see :func:`locpipe.fsio.staged_writes`).
+    """
+    locales = locales or config.locales_present()
     documents = domains(config)
-    templates = {doc: current_template(config, doc) for doc in documents}
-    planned: list[tuple[Path, bytes]] = []
-    for document, template in templates.items():
-        path = config.template_path(document)
-        planned.append((path, _encoded(config, path, template)))
-    for locale in locales or config.locales_present():
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    with staged_writes() as staged:
         for document in documents:
-            path = config.catalog_path(locale, document)
-            if path.exists():
-                merged = catalogs.merge(read_catalog(config, locale, document), templates[document])
-            else:
-                merged = catalogs.new_catalog(
-                    templates[document], locale, revision_date=timestamp(), domain=document
-                )
-            planned.append((path, _encoded(config, path, merged)))
-    # Everything was read and merged without error: only now touch the disk.
-    return [_write(config, path, data) for path, data in planned]
+            template = current_template(config, document)
+            path = config.template_path(document)
+            outcomes[("", document)] = _stage(config, staged, path, template)
+            for locale in locales:
+                path = config.catalog_path(locale, document)
+                if path.exists():
+                    merged = catalogs.merge(read_catalog(config, locale, document), template)
+                else:
+                    merged = catalogs.new_catalog(
+                        template, locale, revision_date=timestamp(), domain=document
+                    )
+                outcomes[(locale, document)] = _stage(config, staged, path, merged)
+    # Reported as before: the templates, then each locale's catalogs.
+    order = [("", name) for name in documents]
+    order += [(locale, name) for locale in locales for name in documents]
+    return [outcomes[key] for key in order]
+
+
+def _stage(config: Config, staged: StagedWrites, path: Path, po: PoFile) -> Outcome:
+    changed = staged.write_if_changed(
+        path, _encoded(config, path, po), shown_as=config.relative(path)
+    )
+    return Outcome(config.relative(path), "written" if changed else "unchanged")
 
 
 def compile_catalogs(config: Config, locales: list[str] | None = None) -> list[Outcome]:

@@ -8,7 +8,6 @@ so an error or an interrupt leaves the previous build as it was.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -18,11 +17,9 @@ import multiprocessing
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +31,7 @@ from locpipe import __version__, gate
 from locpipe.catalog import plural_forms, stats
 from locpipe.config import Config
 from locpipe.errors import ConfigError
-from locpipe.fsio import read_source
+from locpipe.fsio import read_source, signals_deferred
 from locpipe.gate import CaveatSite, Finding, Report
 from locpipe.model import Message
 from locpipe.pofile import PoFile
@@ -747,7 +744,7 @@ def _swap(staging: Path, build: Path) -> None:
     SIGINT and SIGTERM wait until this is over, so an interrupt finds the old build or the
     new one, never neither, and no old copy is left lying beside it.
     """
-    with _signals_deferred():
+    with signals_deferred():
         old = None
         if build.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{build.name}-old-", dir=build.parent))
@@ -761,16 +758,3 @@ def _swap(staging: Path, build: Path) -> None:
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    deferred = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, deferred)
