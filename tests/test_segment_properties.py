@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from locpipe import extract, localize
+from locpipe.parser import classify_newlines, classify_newlines_by_parsing
 from tests.markdown_html import CLOSE, OPEN, same_page, unwrapped_units
 from tests.test_segment import block_shape
 
@@ -134,3 +135,15 @@ def test_hostile_translations_never_change_the_block_structure(markdown, data):
     localized = localize(markdown, translate)
     assert block_shape(localized) == block_shape(markdown)
     assert len(extract(localized)) <= len(extract(markdown))
+
+
+_NEWLINE_TEXT = st.lists(
+    st.one_of(_WORD, st.sampled_from(["\n", "  \n", "\\\n", "\\", "\n\n", " \t\n"])), max_size=12
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NEWLINE_TEXT)
+def test_the_newline_shortcut_agrees_with_parsing(text):
+    """Without code spans, raw HTML, links or images, every newline is a line break."""
+    assert classify_newlines(text) == classify_newlines_by_parsing(text)

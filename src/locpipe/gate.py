@@ -304,6 +304,8 @@ def _delimiters_shown(text: str) -> Counter[str]:
 
 def _emphasis(text: str) -> Counter[str]:
     kinds: Counter[str] = Counter()
+    if not any(char in text for char in "*_~"):
+        return kinds  # no delimiter, no emphasis
     for token in make_renderer().parseInline(text):
         for child in token.children or []:
             if child.type in ("em_open", "strong_open", "s_open"):

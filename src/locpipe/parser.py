@@ -115,11 +115,25 @@ def _recording_position(rule: InlineRule) -> InlineRule:
     return recording
 
 
+#: Characters without which no newline of inline Markdown can be anything but a line break:
+#: code spans, raw HTML (and autolinks), links and images.
+_NEWLINE_KEEPERS = "`<["
+
+
 def classify_newlines(text: str, flavor: Flavor = "gfm") -> tuple[set[int], set[int]]:
     """Offsets of the newlines in inline Markdown ``text``: (line breaks, inside raw HTML).
 
-    Any other newline is inside a code span or a link title, where it renders as a space.
+    Any other newline is inside a code span, a link title or an image's description, where it
+    renders as a space.
     """
+    if not any(char in text for char in _NEWLINE_KEEPERS):
+        # No code span, raw HTML, link or image can hold one: every newline is a line break.
+        return {i for i, char in enumerate(text) if char == "\n"}, set()
+    return classify_newlines_by_parsing(text, flavor)
+
+
+def classify_newlines_by_parsing(text: str, flavor: Flavor = "gfm") -> tuple[set[int], set[int]]:
+    """:func:`classify_newlines`, always by parsing ``text`` (what its shortcut must agree with)."""
     breaks: set[int] = set()
     raw_html: set[int] = set()
     for token in make_parser(flavor).parseInline(text):

@@ -218,7 +218,12 @@ def _markup_item(token: Token) -> Markup | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
+#: Characters without which inline Markdown has no markup (no link, image or autolink
+#: without ``[`` or ``<``, no code span without a backtick, no raw HTML without ``<``).
+_MARKUP_STARTS = "[<`"
+
+
+@functools.lru_cache(maxsize=16384)
 def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
     """The markup of inline Markdown ``text``, counting links of every scheme as links.
 
@@ -226,6 +231,8 @@ def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
     as text, but the localized ``.md`` is published too, and another renderer may not be so
     careful: a checker must see such a link for what the translator meant it to be.
     """
+    if not any(char in text for char in _MARKUP_STARTS):
+        return ()
     return tuple(
         item
         for token in _any_scheme_parser(flavor).parseInline(text)
@@ -460,6 +467,7 @@ def inline_text(document: Document, token_index: int) -> str:
     return _squeeze(html.unescape(re.sub(r"<[^>]*>", "", rendered)))
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(inline_markdown: str, flavor: str = "gfm") -> str:
     """What inline Markdown says, as text: every character a reader could be shown."""
     rendered = make_renderer(flavor).renderInline(inline_markdown)  # type: ignore[arg-type]
