@@ -156,6 +156,9 @@ HAZARDS = {
     "trailing-backslash": "ends with \\",
     "backslash-before-hard-break": "odd \\\nline",
     "carriage-returns": "one\r\ntwo\rthree",
+    # Escaping the "<" ends the comment, so its next line is a line of its own, indented.
+    "escaped-comment-then-indented-heading": "<!--\n # -->",
+    "raw-html-then-indented-list": "<span\n  - x>",
 }
 
 
@@ -177,6 +180,13 @@ def test_paragraph_translation_keeps_block_structure(context, hazard):
         pytest.param("# x\n--|--\n", "a | b", "a | b", id="pipe-above-delimiter-row"),
         pytest.param("Setext\n===\n", "- not a list", "- not a list", id="setext-line-start"),
         pytest.param("Setext\n===\n", "a\n---", "a<br />\n---", id="setext-hard-break-dashes"),
+        # A "---" underline is also a one-column delimiter row: "x |" above it is a table header.
+        pytest.param("Setext\n---\n", "x |", "x |", id="setext-pipe-above-dashes"),
+        pytest.param("Setext\n---\n", "a\nx | y |", "x | y |", id="setext-pipe-last-line"),
+        pytest.param("> Setext\n> ---\n", "x |", "x |", id="setext-pipe-in-quote"),
+        pytest.param("Setext\n---\n", "`a|b` \\|", "<code>a|b</code> |", id="setext-code-pipe"),
+        pytest.param("# x\n---\n", "a \\| b", "a | b", id="escaped-pipe-above-hr"),
+        pytest.param("# x\n---\n", "`|` x", "<code>|</code> x", id="code-pipe-above-hr"),
         pytest.param("| a |\n|---|\n| b |\n", "x | y", "x | y", id="pipe-in-cell"),
         pytest.param(
             "| a |\n|---|\n| b |\n", "`x|y`", "<code>x|y</code>", id="pipe-in-code-in-cell"

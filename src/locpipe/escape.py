@@ -12,7 +12,7 @@ from typing import Literal
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-from locpipe.parser import Flavor, classify_newlines
+from locpipe.parser import Flavor, classify_newlines, make_parser
 
 Kind = Literal["paragraph", "heading", "cell", "row-start cell"]
 """How a unit is written back.
@@ -44,9 +44,19 @@ def continuation_prefix(first_line_prefix: str) -> str:
     """The prefix that continues, on a new line, the block whose first line has this prefix.
 
     Block-quote markers stay; list markers become spaces of the same width, so columns (and tabs)
-    line up exactly as in the source: ``"> 1. "`` → ``">    "``.
+    line up exactly as in the source: ``"> 1. "`` → ``">    "``; a marker without its space
+    gets one: ``">>- "`` → ``"> >   "``.
     """
-    return "".join(char if char in "> \t" else " " for char in first_line_prefix)
+    pieces = []
+    for index, char in enumerate(first_line_prefix):
+        if char == ">":
+            # A block-quote marker takes the one space after it, if there is one: give it its
+            # own, or it would take the next column's (a list's indentation, or the line's).
+            following = first_line_prefix[index + 1 : index + 2]
+            pieces.append(">" if following in (" ", "\t") else "> ")
+        else:
+            pieces.append(char if char in " \t" else " ")
+    return "".join(pieces)
 
 
 def looks_like_delimiter_row(line: str) -> bool:
@@ -60,7 +70,7 @@ def write_back(
     prefix: str,
     newline: str,
     *,
-    guard_pipes: bool = False,
+    delimiter_row: str = "",
     flavor: Flavor = "gfm",
 ) -> str:
     """``translation`` as source text for a unit of ``kind``, ready to replace the unit's span."""
@@ -68,12 +78,12 @@ def write_back(
     text = _BLANK_LINES.sub("\n", translation.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.strip(" \t\n")
     if kind == "paragraph":
-        return _paragraph(text, prefix, newline, flavor)
+        return _paragraph(text, prefix, newline, flavor, delimiter_row=delimiter_row)
     # Headings and table cells are one line: a line break there can only be a space.
     text = _protect_trailing_backslash(" ".join(line.strip(" \t") for line in text.split("\n")))
     if kind == "heading":
         text = _escape_closing_hashes(text)
-        return _escape_pipes(text) if guard_pipes else text
+        return _no_table_header(text, delimiter_row, flavor) if delimiter_row else text
     if kind == "row-start cell":
         text = _escape_line_start(text, first=False)
     text = _escape_pipes(text)
@@ -82,9 +92,17 @@ def write_back(
     return text + " " if text.endswith("\\") else text
 
 
-def _paragraph(text: str, prefix: str, newline: str, flavor: Flavor) -> str:
-    """A paragraph's text, each line break written as a backslash hard break."""
+def _paragraph(
+    text: str, prefix: str, newline: str, flavor: Flavor, *, delimiter_row: str = ""
+) -> str:
+    """A paragraph's text, each line break written as a backslash hard break.
+
+    ``delimiter_row``: the line that follows (a setext heading's ``---``) looks like a table's
+    delimiter row; the last line must not become a table header above it.
+    """
     if "\n" not in text:
+        if delimiter_row:
+            text = _no_table_header(text, delimiter_row, flavor)
         return _escape_line_start(_protect_trailing_backslash(text), first=True)
     # A newline inside raw HTML is no line break: it stays a plain newline (its next line still
     # must not open a block). One inside a code span or link title renders as a space: make it one.
@@ -98,10 +116,17 @@ def _paragraph(text: str, prefix: str, newline: str, flavor: Flavor) -> str:
         if after_break:
             line = line.lstrip(" \t")
         if line_start == 0 or line_start - 1 in breaks or line_start - 1 in raw_html:
-            line = _escape_line_start(line, first=line_start == 0)
+            # Up to three spaces may come before what opens a block: look past them (a line
+            # after a break has none; one that continues raw HTML keeps its own).
+            indent = len(line) - len(line.lstrip(" \t"))
+            line = line[:indent] + _escape_line_start(line[indent:], first=line_start == 0)
         if end < 0:
             pieces.append(_protect_trailing_backslash(line.rstrip(" \t")))
-            return "".join(pieces)
+            written = "".join(pieces)
+            if not delimiter_row:
+                return written
+            head, _, last = written.rpartition("\n")
+            return head + _ + _no_table_header(last, delimiter_row, flavor)
         after_break = end in breaks
         if after_break:
             pieces.append(_protect_trailing_backslash(line.rstrip(" \t")) + "\\")
@@ -112,6 +137,43 @@ def _paragraph(text: str, prefix: str, newline: str, flavor: Flavor) -> str:
         else:
             pieces.append(line + " ")
         line_start = end + 1
+
+
+# A code span: a run of backticks, then anything up to a run of the same length.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+# A pipe, and the backslashes before it (an odd number escape it).
+_PIPE = re.compile(r"(\\*)\|")
+
+
+def _no_table_header(line: str, delimiter_row: str, flavor: Flavor) -> str:
+    """``line`` written so that above ``delimiter_row`` it is no table header: without a ``|``.
+
+    Escaping is no help (the table rule counts ``\\|`` as a pipe too, and one column under a
+    one-column row is a table): each pipe becomes the reference ``&#124;``, except in code spans,
+    where a reference would show as written; only if the pipes left there still make a table
+    do those become references too.
+    """
+    if flavor != "gfm" or "|" not in line:
+        return line
+    pieces: list[str] = []
+    copied = 0
+    for span in _CODE_SPAN.finditer(line):
+        pieces += [_pipes_as_references(line[copied : span.start()]), span.group()]
+        copied = span.end()
+    guarded = "".join(pieces) + _pipes_as_references(line[copied:])
+    if "|" in guarded and _is_table(guarded, delimiter_row):
+        guarded = _pipes_as_references(line)
+    return guarded
+
+
+def _pipes_as_references(text: str) -> str:
+    # An escaped pipe ("\|") is a pipe shown as itself: the reference replaces both.
+    return _PIPE.sub(lambda m: m.group(1)[: len(m.group(1)) // 2 * 2] + "&#124;", text)
+
+
+def _is_table(header: str, delimiter_row: str) -> bool:
+    tokens = make_parser("gfm").parse(f"{header}\n{delimiter_row}\n")
+    return any(token.type == "table_open" for token in tokens)
 
 
 def _protect_trailing_backslash(line: str) -> str:

@@ -6,7 +6,9 @@ translatable text are wrapped to record, while they run, what the parser state k
 
 * ``inline`` tokens of paragraphs, headings and table cells get ``meta["lines"]``: for each source
   line of the unit, ``(start, end)`` offsets of the line's text after its container markers and
-  indentation (``bMarks + tShift``, ``eMarks``) -- exactly what the block rule itself read.
+  indentation (``bMarks + tShift``, ``eMarks``) -- exactly what the block rule itself read; and
+  ``meta["indent"]``: how far the first line is indented past the container (``sCount -
+  blkIndent``).
 * ``softbreak``, ``hardbreak`` and ``html_inline`` tokens get ``meta["pos"]``: their offset in the
   inline content.
 """
@@ -96,6 +98,9 @@ def _recording_lines(rule: BlockRule) -> BlockRule:
                     token.meta["lines"] = [
                         (b_marks[line] + t_shift[line], e_marks[line]) for line in range(begin, end)
                     ]
+                    # Columns its first line is indented past its container's content: what
+                    # the paragraph rule leaves at the start of its continuation lines.
+                    token.meta["indent"] = state.sCount[begin] - state.blkIndent
         return matched
 
     return recording

@@ -18,13 +18,15 @@ from typing import Literal, NamedTuple
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from locpipe.catalog import key_of
 from locpipe.model import Message
 from locpipe.parser import Flavor, make_renderer
 from locpipe.pofile import PoFile
-from locpipe.segment import Document, is_directive_block, parse_document
+from locpipe.segment import Document, Unit, is_directive_block, parse_document
 
 
 def translations_of(catalog: PoFile | None) -> dict[tuple[str | None, str], str]:
@@ -42,6 +44,9 @@ class LocalizedDocument:
     markdown: str
     fallbacks: list[Message] = field(default_factory=list)
     """Non-caveat messages shown in the source language (no usable translation)."""
+    written: dict[int, str] | None = None
+    """What each translated unit became, by unit index (see
+    :meth:`~locpipe.segment.Document.localize_units`); None: not known, parse ``markdown``."""
 
 
 def localize_with(
@@ -56,8 +61,8 @@ def localize_with(
             fallbacks.append(message)
         return found
 
-    markdown = source.localize(translate)
-    return LocalizedDocument(source=source, markdown=markdown, fallbacks=fallbacks)
+    markdown, written = source.localize_units(translate)
+    return LocalizedDocument(source=source, markdown=markdown, fallbacks=fallbacks, written=written)
 
 
 @dataclass(slots=True)
@@ -88,7 +93,7 @@ def render_page(
     page's title and description).
     """
     source = localized.source
-    page = parse_document(localized.markdown, path=source.path, flavor=source.flavor)
+    page = page_document(localized)
     texts = _unit_texts(source, page, texts_for)
     changed = _sanitize_translations(page, source)
     body = _decorated_html(page, localized, source_language=source_language, rtl=rtl)
@@ -98,6 +103,61 @@ def render_page(
             localized, source_language=source_language, rtl=rtl, sanitize=False
         )
     return RenderedPage(localized, body, texts, unsanitized)
+
+
+def page_document(localized: LocalizedDocument) -> Document:
+    """The localized document's tokens, as parsing its Markdown would give them.
+
+    Made from the source's parse when each unit's new text is known: translations only ever
+    replace units' inline text, escaped so that the block structure stays as it is, so the
+    block tokens are the source's and only each translated unit's inline text is parsed (with
+    the source's link reference definitions). A table cell whose text would not stay one cell
+    makes it parse the whole Markdown instead.
+    """
+    source = localized.source
+    if localized.written is None:
+        return parse_document(localized.markdown, path=source.path, flavor=source.flavor)
+    parser = make_renderer(source.flavor)  # type: ignore[arg-type]
+    # Each inline token is a copy: rendering a page changes its children.
+    tokens = [copy.copy(token) if token.type == "inline" else token for token in source.tokens]
+    for index, text in localized.written.items():
+        unit = source.units[index]
+        content = _inline_content(text, unit, source)
+        if content is None:
+            return parse_document(localized.markdown, path=source.path, flavor=source.flavor)
+        token = tokens[unit.token_index]
+        token.content = content
+        token.children = parser.parseInline(content, source.env)[0].children
+    return Document(
+        source=localized.markdown,
+        path=source.path,
+        flavor=source.flavor,
+        units=source.units,
+        tokens=tokens,
+        env=source.env,
+    )
+
+
+# What container prefixes are usually made of: quote markers, list markers, spaces.
+_PLAIN_PREFIX = "> -+*.)0123456789"
+
+
+def _inline_content(written: str, unit: Unit, source: Document) -> str | None:
+    """The ``content`` markdown-it gives the inline token of ``unit`` written as ``written``;
+    None where only parsing the page can tell."""
+    if "\n" in written and unit.line_start != unit.start:
+        # A line it adds takes the unit's container prefix, of which the paragraph rule keeps
+        # what is indented past the container (inside raw HTML, that is content).
+        if unit.indent < 0 or source.prefix(unit).strip(_PLAIN_PREFIX):
+            return None  # tabs (columns are not characters), or odd blanks: let the parser count
+        written = written.replace("\n", "\n" + " " * unit.indent)
+    if unit.kind in ("cell", "row-start cell"):
+        # The table rule splits the row at unescaped pipes, turning each "\|" into "|".
+        columns = escapedSplit(written)
+        if len(columns) != 1:
+            return None
+        written = columns[0]
+    return mdTrim(written)
 
 
 def _unit_texts(

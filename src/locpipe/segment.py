@@ -47,10 +47,14 @@ class Unit:
     container prefix, from which lines a translation adds (hard breaks) get theirs."""
     newline: str
     """The source's line ending at this unit."""
-    guard_pipes: bool = False
-    """An ATX heading directly above a table delimiter row: a ``|`` would turn it into a table."""
+    delimiter_row: str = ""
+    """The line after the unit when it looks like a table delimiter row (under an ATX heading, or
+    a setext heading's ``---``): a ``|`` in the unit's last line could make it a table header."""
     token_index: int = -1
     """Index of the unit's ``inline`` token in :attr:`Document.tokens`."""
+    indent: int = 0
+    """Columns the unit's first line is indented past its container's content: a paragraph keeps
+    that much of the prefix of each line it continues on (see :mod:`locpipe.parser`)."""
 
 
 @dataclass(slots=True)
@@ -64,6 +68,8 @@ class Document:
     units: list[Unit] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     """markdown-it-py's tokens for the document, for rendering it without parsing again."""
+    env: dict = field(default_factory=dict)
+    """markdown-it's environment after the parse: the link reference definitions."""
     _text: str = ""
     """The text offsets refer to: ``source`` without a BOM, line endings normalized."""
     _offset: Callable[[int], int] = int
@@ -73,35 +79,47 @@ class Document:
         """The translatable messages, in document order."""
         return [unit.message for unit in self.units]
 
+    def prefix(self, unit: Unit) -> str:
+        """What precedes ``unit`` on its first line: its containers' markers and indentation."""
+        return self._text[unit.line_start : unit.start]
+
     def localize(self, translate: Translate) -> str:
         """The document with each unit replaced by ``translate(message)`` (None keeps the source)."""
+        return self.localize_units(translate)[0]
+
+    def localize_units(self, translate: Translate) -> tuple[str, dict[int, str]]:
+        """:meth:`localize`, and what was written in place of each translated unit, by its
+        index in :attr:`units`, as it would read without container prefixes (every line of it
+        as if at the left margin, line endings ``\n``): the unit's inline text on its own."""
         pieces: list[str] = []
+        written: dict[int, str] = {}
         copied = 0
         source, offset = self.source, self._offset
-        for unit in self.units:
+        for index, unit in enumerate(self.units):
             translation = translate(unit.message)
             if translation is None or not translation.strip():
                 continue
             start, end = offset(unit.start), offset(unit.end)
             pieces.append(source[copied:start])
-            prefix = ""
-            if "\n" in translation or "\r" in translation:
-                prefix = escape.continuation_prefix(self._text[unit.line_start : unit.start])
-            pieces.append(
-                escape.write_back(
-                    translation,
-                    unit.kind,
-                    prefix,
-                    unit.newline,
-                    guard_pipes=unit.guard_pipes,
-                    flavor=self.flavor,
-                )
+            text = escape.write_back(
+                translation,
+                unit.kind,
+                "",
+                "\n",
+                delimiter_row=unit.delimiter_row,
+                flavor=self.flavor,
             )
+            written[index] = text
+            if "\n" in text and (unit.newline != "\n" or unit.line_start != unit.start):
+                # Lines it adds continue the unit's container: they take its prefix.
+                prefix = escape.continuation_prefix(self.prefix(unit))
+                text = text.replace("\n", unit.newline + prefix)
+            pieces.append(text)
             copied = end
         if not pieces:
-            return source
+            return source, written
         pieces.append(source[copied:])
-        return "".join(pieces)
+        return "".join(pieces), written
 
 
 def extract(markdown: str, *, path: str = "<string>", flavor: Flavor = "gfm") -> list[Message]:
@@ -136,22 +154,28 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
     text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
     if "\0" in text:
         text = text.replace("\0", "\ufffd")  # as markdown-it does; one character for one
-    tokens = _parse_without_gc(make_parser(flavor), text, path)
+    env: dict = {}
+    tokens = _parse_without_gc(make_parser(flavor), text, path, env)
     document = Document(
-        source=markdown, path=path, flavor=flavor, _text=text, _offset=_offset_map(body, text, bom)
+        source=markdown,
+        path=path,
+        flavor=flavor,
+        env=env,
+        _text=text,
+        _offset=_offset_map(body, text, bom),
     )
     document.units = list(_units(tokens, text, path, _newline_style(body)))
     document.tokens = tokens
     return document
 
 
-def _parse_without_gc(parser, text: str, path: str) -> list[Token]:
+def _parse_without_gc(parser, text: str, path: str, env: dict) -> list[Token]:
     # markdown-it allocates about 95,000 tokens per MB, all alive until the parse ends: the
     # cyclic garbage collector keeps re-scanning them for nothing (20-40% of the parse time).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return parser.parse(text)
+        return parser.parse(text, env)
     except IndexError as error:
         # markdown-it-py 4.x can index past the end of the text on some unterminated HTML
         # inside containers ("> - <!--" then ">"): report it, never a traceback.
@@ -215,7 +239,7 @@ class _Governance:
 
 
 def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[Unit]:
-    closes = _matching_closes(tokens)
+    closes: dict[int, int] | None = None  # computed when a directive first needs them
     pending: dict[int, list[tuple[Token, _Directive]]] = {}
     active: list[_Governance] = []
     caveat_lines: dict[str, int] = {}
@@ -226,30 +250,33 @@ def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[
     for index, token in enumerate(tokens):
         while active and active[-1].end < index:
             _check_used(active.pop(), path)
-        level = token.level
-        if token.nesting == -1:
+        level, nesting, kind = token.level, token.nesting, token.type
+        if nesting == -1:
             containers.pop()
-            _fail_dangling(pending, above=level, path=path)
-        if token.type == "html_block":
+            if pending:
+                _fail_dangling(pending, above=level, path=path)
+        elif kind == "html_block":
             directive = _directive_of(token, path)
             if directive is not None:
                 pending.setdefault(level, []).append((token, directive))
                 continue
-        if token.nesting >= 0 and token.type != "inline" and pending.get(level):
+        if pending and nesting >= 0 and kind != "inline" and pending.get(level):
+            if closes is None:
+                closes = _matching_closes(tokens)
             active.append(_govern(pending.pop(level), closes.get(index, index), caveat_lines, path))
-        if token.nesting == 1:
-            containers.append(token.type)
-            if level >= _MAX_LEVEL and token.type in ("blockquote_open", "list_item_open"):
+        if nesting == 1:
+            containers.append(kind)
+            if level >= _MAX_LEVEL and kind in ("blockquote_open", "list_item_open"):
                 raise SourceError(
                     f"blocks nested more than {_MAX_LEVEL} levels deep: the parser drops what "
                     "is deeper, so it could never be translated or checked",
                     path=path,
                     line=token.map[0] + 1 if token.map else 0,
                 )
-        if token.type == "tr_open":
+        if kind == "tr_open":
             row_cells = None
             cell_index = 0
-        elif token.type == "inline":
+        elif kind == "inline":
             _reject_inline_directives(token, path)
             parent = tokens[index - 1]
             if row_cells is None and parent.type in ("th_open", "td_open"):
@@ -296,7 +323,7 @@ def _unit(
     if not content or not lines:
         return None
     kind: escape.Kind
-    guard_pipes = False
+    delimiter_row = ""
     if parent.type == "paragraph_open":
         kind = "paragraph"
         label = _paragraph_label(containers)
@@ -307,11 +334,13 @@ def _unit(
         line_start, line_end = lines[0]
         start = text.index(content, line_start + len(parent.markup), line_end)
         end = start + len(content)
-        guard_pipes = _delimiter_row_follows(text, line_end)
+        delimiter_row = _delimiter_row_after(text, line_end)
     elif parent.type == "heading_open":
         kind = "paragraph"  # a setext heading's content is written back like a paragraph's
         label = f"heading level {1 if parent.markup == '=' else 2}"
         start, end = _block_span(text, lines)
+        # A "---" underline is also a delimiter row: a "|" in the last line could make a table.
+        delimiter_row = _delimiter_row_after(text, lines[-1][1])
     elif parent.type in ("th_open", "td_open"):
         if row_cells is None or cell_index >= len(row_cells):
             return None  # a cell the table rule made up for a short row
@@ -335,8 +364,9 @@ def _unit(
         kind=kind,
         line_start=line_begin,
         newline=newline,
-        guard_pipes=guard_pipes,
+        delimiter_row=delimiter_row,
         token_index=token_index,
+        indent=token.meta.get("indent", 0) if kind == "paragraph" else 0,
     )
 
 
@@ -358,10 +388,11 @@ def _block_span(text: str, lines: list[tuple[int, int]]) -> tuple[int, int]:
     return start, end
 
 
-def _delimiter_row_follows(text: str, line_end: int) -> bool:
+def _delimiter_row_after(text: str, line_end: int) -> str:
+    """The next line, without container markers, if it looks like a delimiter row; else ""."""
     next_end = text.find("\n", line_end + 1)
-    next_line = text[line_end + 1 : next_end if next_end >= 0 else len(text)]
-    return escape.looks_like_delimiter_row(next_line.strip(" \t>"))
+    next_line = text[line_end + 1 : next_end if next_end >= 0 else len(text)].strip(" \t>")
+    return next_line if escape.looks_like_delimiter_row(next_line) else ""
 
 
 def _cell_spans(text: str, row_start: int, row_end: int) -> list[tuple[int, int]]:

@@ -202,7 +202,7 @@ def _locale_page(
     """One document in one locale: (what it came to, its Markdown, its HTML page)."""
     config = plan.config
     if locale == config.source_locale:
-        localized = LocalizedDocument(source=source, markdown=source.source)
+        localized = LocalizedDocument(source=source, markdown=source.source, written={})
         count = len(source.units)
         counts = Counts(count, count, *(sum(len(site.messages) for site in sites),) * 2)
     else:
@@ -481,8 +481,10 @@ def build_command(
             )
         return EXIT_OK
     registry = _load_registry(config)
-    staging = _staging(config.build)
+    staging: Path | None = None
     try:
+        with signals_deferred():  # an interrupt finds the staging folder made and known, or none
+            staging = _staging(config.build)
         plan = Plan(config, registry, published, staging)
         work = _work(documents, building, stale)
         if progress:
@@ -502,7 +504,8 @@ def build_command(
             results.update(_locale_results(passing, documents, again, previous))
         _write_build(config, staging, results, failed, fingerprints, previous)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     for locale, result in failed.items():
         for finding in result.findings:
@@ -609,8 +612,8 @@ def _staging(build: Path) -> Path:
     pages, and the locales not built now, are the same bytes, not written again)."""
     build.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{build.name}-new-", dir=build.parent))
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder is not
     try:
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder is not
         if build.is_dir():
             shutil.copytree(build, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
             (staging / MANIFEST).unlink(missing_ok=True)
