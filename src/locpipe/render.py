@@ -468,33 +468,46 @@ class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool, str | None]] = []
+        self.hidden = 0
+        """How many open elements hide their content."""
+        self.open_callouts: list[str] = []
         self.visible: list[str] = []
         self.callouts: dict[str, list[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID_TAGS:
             return
-        attributes = dict(attrs)
-        hidden = (
-            tag in _HIDDEN_TAGS
-            or "hidden" in attributes
-            or bool(_HIDING_STYLE.search(attributes.get("style") or ""))
-        )
-        self.stack.append((tag, hidden, attributes.get("data-caveat")))
+        hidden = tag in _HIDDEN_TAGS
+        caveat = None
+        if attrs:
+            attributes = dict(attrs)
+            hidden = (
+                hidden
+                or "hidden" in attributes
+                or bool(_HIDING_STYLE.search(attributes.get("style") or ""))
+            )
+            caveat = attributes.get("data-caveat")
+        self.stack.append((tag, hidden, caveat))
+        self.hidden += hidden
+        if caveat is not None:
+            self.open_callouts.append(caveat)
 
     def handle_endtag(self, tag: str) -> None:
         for position in range(len(self.stack) - 1, -1, -1):
             if self.stack[position][0] == tag:
+                for _, hidden, caveat in self.stack[position:]:
+                    self.hidden -= hidden
+                    if caveat is not None:
+                        self.open_callouts.pop()
                 del self.stack[position:]
                 return
 
     def handle_data(self, data: str) -> None:
-        if any(hidden for _, hidden, _ in self.stack):
+        if self.hidden:
             return
         self.visible.append(data)
-        for _, _, caveat in self.stack:
-            if caveat is not None:
-                self.callouts.setdefault(caveat, []).append(data)
+        for caveat in self.open_callouts:
+            self.callouts.setdefault(caveat, []).append(data)
 
 
 def _squeeze(text: str) -> str:
