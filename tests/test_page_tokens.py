@@ -1,8 +1,14 @@
-"""A localized page's tokens are made from the source's parse: they must be what parsing it gives.
+"""Work the engine leaves out must change nothing: the pages and messages are what a full parse gives.
+
+Pages: a localized page's tokens are made from the source's parse: they must be what parsing it
+gives.
 
 The build never parses a localized page: it takes the source's block tokens and parses only each
 translated unit's new inline text (:func:`locpipe.render.page_document`). Every page must render
 to exactly the HTML that parsing its localized Markdown renders to, whatever the translation.
+
+Messages: a document's messages are read from its block structure, its inline content parsed only
+where a unit's line breaks cannot be told from its text; they must be the full parse's.
 """
 
 from __future__ import annotations
@@ -11,9 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from locpipe.parser import FLAVORS, Flavor, make_renderer
+from locpipe.parser import FLAVORS, Flavor, make_parser, make_renderer
 from locpipe.render import LocalizedDocument, localize_with, page_document
-from locpipe.segment import SourceError, parse_document
+from locpipe.segment import SourceError, _units, parse_document
 from tests.markdown_html import CLOSE, OPEN, load_examples
 from tests.test_segment_properties import DOCUMENTS, HOSTILE, SETTINGS
 
@@ -93,3 +99,46 @@ def test_hostile_translations_splice_as_they_parse(markdown, data):
     assert_spliced_page_is_the_parsed_page(
         markdown, lambda msgid: drawn.setdefault(msgid, data.draw(HOSTILE)), "gfm"
     )
+
+
+# --- messages need only the block structure ------------------------------------------------------
+
+
+def messages_of_a_full_parse(markdown: str, flavor: Flavor) -> list:
+    """The messages as they were read before the inline pass was left for later: every unit's
+    line breaks taken from its parsed children."""
+    text = markdown.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    tokens = make_parser(flavor).parse(text, {})
+    return [unit.message for unit in _units(tokens, text, "<string>", "\n")]
+
+
+def assert_same_messages(markdown: str, flavor: Flavor) -> None:
+    try:
+        expected = messages_of_a_full_parse(markdown, flavor)
+    except SourceError as error:
+        with pytest.raises(SourceError) as raised:
+            parse_document(markdown, flavor=flavor)
+        assert str(raised.value) == str(error)
+        return
+    assert parse_document(markdown, flavor=flavor).messages == expected
+
+
+@pytest.mark.parametrize(("markdown", "flavor"), CASES)
+def test_messages_read_without_the_inline_pass_are_the_full_parses(markdown, flavor):
+    assert_same_messages(markdown, flavor)
+
+
+@SETTINGS
+@given(DOCUMENTS)
+def test_random_messages_read_without_the_inline_pass_are_the_full_parses(markdown):
+    assert_same_messages(markdown, "gfm")
+
+
+def test_the_tokens_of_a_document_have_all_their_inline_children():
+    document = parse_document("# A *b*\n\nLine one\nline two  \nthree `c`\n\n| x | [y] |\n|-|-|\n")
+    assert document.messages  # read without the inline pass
+    inline = [token for token in document.tokens if token.type == "inline"]
+    assert all(token.children for token in inline)
+    full = make_parser("gfm").parse(document.source)
+    assert _html(document.tokens, "gfm") == _html(full, "gfm")

@@ -15,13 +15,16 @@ translatable text are wrapped to record, while they run, what the parser state k
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 Flavor = Literal["gfm", "commonmark"]
@@ -48,6 +51,35 @@ def make_parser(flavor: Flavor = "gfm") -> MarkdownIt:
     for name in _POSITIONED_INLINE_RULES:
         _replace_rule(md.inline.ruler, name, _recording_position)
     return md
+
+
+@functools.cache
+def make_block_parser(flavor: Flavor = "gfm") -> MarkdownIt:
+    """:func:`make_parser` without its inline pass: ``inline`` tokens are left without children,
+    for :func:`parse_inline` to fill when (and if) they are needed."""
+    md = make_parser(flavor)
+    block = MarkdownIt.__new__(MarkdownIt)
+    block.__dict__.update(md.__dict__)  # the same (read-only) rule chains, ...
+    block.core = copy.copy(md.core)
+    block.core.ruler = copy.deepcopy(md.core.ruler)  # ... but its own core chain
+    block.core.ruler.disable(list(_after_block(md)))
+    return block
+
+
+def parse_inline(tokens: list[Token], env: dict, flavor: Flavor = "gfm") -> None:
+    """Give these ``inline`` tokens (their children still empty) the children the full parse of
+    their document gives them: the core rules that follow the block pass, run on them alone."""
+    md = make_parser(flavor)
+    state = StateCore("", md, env, tokens)
+    rules = dict((rule.name, rule.fn) for rule in md.core.ruler.__rules__)
+    for name in _after_block(md):
+        rules[name](state)
+
+
+def _after_block(md: MarkdownIt) -> list[str]:
+    """The enabled core rules after the block pass (for GFM: "inline", "text_join")."""
+    names = [rule.name for rule in md.core.ruler.__rules__ if rule.enabled]
+    return names[names.index("block") + 1 :]
 
 
 @functools.cache
@@ -122,7 +154,7 @@ def _recording_position(rule: InlineRule) -> InlineRule:
 
 #: Characters without which no newline of inline Markdown can be anything but a line break:
 #: code spans, raw HTML (and autolinks), links and images.
-_NEWLINE_KEEPERS = "`<["
+NEWLINE_KEEPERS = "`<["
 
 
 def classify_newlines(text: str, flavor: Flavor = "gfm") -> tuple[set[int], set[int]]:
@@ -131,7 +163,7 @@ def classify_newlines(text: str, flavor: Flavor = "gfm") -> tuple[set[int], set[
     Any other newline is inside a code span, a link title or an image's description, where it
     renders as a space.
     """
-    if not any(char in text for char in _NEWLINE_KEEPERS):
+    if not any(char in text for char in NEWLINE_KEEPERS):
         # No code span, raw HTML, link or image can hold one: every newline is a line break.
         return {i for i, char in enumerate(text) if char == "\n"}, set()
     return classify_newlines_by_parsing(text, flavor)

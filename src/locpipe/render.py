@@ -133,7 +133,7 @@ def page_document(localized: LocalizedDocument) -> Document:
         path=source.path,
         flavor=source.flavor,
         units=source.units,
-        tokens=tokens,
+        _tokens=tokens,
         env=source.env,
     )
 

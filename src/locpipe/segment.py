@@ -14,6 +14,7 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.token import Token
@@ -21,9 +22,10 @@ from markdown_it.token import Token
 from locpipe import escape
 from locpipe.errors import SourceError
 from locpipe.model import Message
-from locpipe.parser import Flavor, make_parser
+from locpipe.parser import NEWLINE_KEEPERS, Flavor, make_block_parser, parse_inline
 
 Translate = Callable[[Message], "str | None"]
+T = TypeVar("T")
 
 _BOM = "\ufeff"
 # markdown-it-py silently skips the content of blocks at its maxNesting (20): a block quote or
@@ -66,13 +68,33 @@ class Document:
     path: str
     flavor: Flavor = "gfm"
     units: list[Unit] = field(default_factory=list)
-    tokens: list[Token] = field(default_factory=list)
-    """markdown-it-py's tokens for the document, for rendering it without parsing again."""
     env: dict = field(default_factory=dict)
     """markdown-it's environment after the parse: the link reference definitions."""
+    _tokens: list[Token] = field(default_factory=list)
+    _inline_pending: bool = False
+    """Some ``inline`` tokens have not had their inline content parsed yet."""
     _text: str = ""
     """The text offsets refer to: ``source`` without a BOM, line endings normalized."""
     _offset: Callable[[int], int] = int
+
+    @property
+    def tokens(self) -> list[Token]:
+        """markdown-it-py's tokens for the document, for rendering it without parsing again.
+
+        Messages need only the block structure (and the inline parse of a few units), so the
+        rest of the inline content is parsed here, the first time the tokens are asked for.
+        """
+        if self._inline_pending:
+            pending = [token for token in self._tokens if token.type == "inline"]
+            _without_gc(lambda: parse_inline(_unparsed(pending), self.env, self.flavor))
+            self._inline_pending = False
+        return self._tokens
+
+    def _children(self, token: Token) -> list[Token]:
+        """``token``'s children, its inline content parsed now if it was not yet."""
+        if not token.children and token.content:
+            parse_inline([token], self.env, self.flavor)
+        return token.children or []
 
     @property
     def messages(self) -> list[Message]:
@@ -155,36 +177,48 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
     if "\0" in text:
         text = text.replace("\0", "\ufffd")  # as markdown-it does; one character for one
     env: dict = {}
-    tokens = _parse_without_gc(make_parser(flavor), text, path, env)
+    # The block structure only: a unit's inline content is parsed when its message needs it.
+    tokens = _parse_without_gc(make_block_parser(flavor), text, path, env)
     document = Document(
         source=markdown,
         path=path,
         flavor=flavor,
         env=env,
+        _tokens=tokens,
+        _inline_pending=True,
         _text=text,
         _offset=_offset_map(body, text, bom),
     )
-    document.units = list(_units(tokens, text, path, _newline_style(body)))
-    document.tokens = tokens
+    document.units = list(_units(tokens, text, path, _newline_style(body), document._children))
     return document
 
 
 def _parse_without_gc(parser, text: str, path: str, env: dict) -> list[Token]:
-    # markdown-it allocates about 95,000 tokens per MB, all alive until the parse ends: the
-    # cyclic garbage collector keeps re-scanning them for nothing (20-40% of the parse time).
-    enabled = gc.isenabled()
-    gc.disable()
     try:
-        return parser.parse(text, env)
+        return _without_gc(lambda: parser.parse(text, env))
     except IndexError as error:
         # markdown-it-py 4.x can index past the end of the text on some unterminated HTML
         # inside containers ("> - <!--" then ">"): report it, never a traceback.
         raise SourceError(
             f"the Markdown parser failed on this document ({error})", path=path
         ) from error
+
+
+def _without_gc(work: Callable[[], T]) -> T:
+    # markdown-it allocates about 95,000 tokens per MB, all alive until the parse ends: the
+    # cyclic garbage collector keeps re-scanning them for nothing (20-40% of the parse time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return work()
     finally:
         if enabled:
             gc.enable()
+
+
+def _unparsed(tokens: list[Token]) -> list[Token]:
+    """The inline tokens whose content has not been parsed (a parse gives content children)."""
+    return [token for token in tokens if token.content and not token.children]
 
 
 # --- offsets -------------------------------------------------------------------------------------
@@ -238,7 +272,15 @@ class _Governance:
     used: bool = False
 
 
-def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[Unit]:
+def _units(
+    tokens: list[Token],
+    text: str,
+    path: str,
+    newline: str,
+    children_of: Callable[[Token], list[Token]] = lambda token: token.children or [],
+) -> Iterator[Unit]:
+    """The units of a parsed document; ``children_of`` gives an inline token's children (parsing
+    them if need be: most units never need theirs)."""
     closes: dict[int, int] | None = None  # computed when a directive first needs them
     pending: dict[int, list[tuple[Token, _Directive]]] = {}
     active: list[_Governance] = []
@@ -277,12 +319,22 @@ def _units(tokens: list[Token], text: str, path: str, newline: str) -> Iterator[
             row_cells = None
             cell_index = 0
         elif kind == "inline":
-            _reject_inline_directives(token, path)
+            if "<!--" in token.content:
+                _reject_inline_directives(token, children_of(token), path)
             parent = tokens[index - 1]
             if row_cells is None and parent.type in ("th_open", "td_open"):
                 row_cells = _cell_spans(text, *token.meta["lines"][0])
             unit = _unit(
-                token, parent, text, path, newline, row_cells, cell_index, containers, index
+                token,
+                parent,
+                text,
+                path,
+                newline,
+                row_cells,
+                cell_index,
+                containers,
+                index,
+                children_of,
             )
             if parent.type in ("th_open", "td_open"):
                 cell_index += 1
@@ -317,6 +369,7 @@ def _unit(
     cell_index: int,
     containers: list[str],
     token_index: int,
+    children_of: Callable[[Token], list[Token]],
 ) -> Unit | None:
     content = token.content
     lines = token.meta.get("lines")
@@ -352,7 +405,7 @@ def _unit(
         raise AssertionError(f"unexpected inline token under {parent.type}")
     line_begin = text.rfind("\n", 0, start) + 1
     message = Message(
-        msgid=_msgid(content, token.children or []),
+        msgid=_msgid(content, token, children_of),
         line=token.map[0] + 1 if token.map else 0,
         comments=(label,),
         path=path,
@@ -428,7 +481,7 @@ def _cell_spans(text: str, row_start: int, row_end: int) -> list[tuple[int, int]
 # --- messages ------------------------------------------------------------------------------------
 
 
-def _msgid(content: str, children: list[Token]) -> str:
+def _msgid(content: str, token: Token, children_of: Callable[[Token], list[Token]]) -> str:
     """The unit's text as translators see it: soft breaks become spaces, hard breaks ``\\n``.
 
     A newline inside raw HTML stays a newline (as a space it could turn ``<foo\\nbar>`` into a
@@ -439,7 +492,10 @@ def _msgid(content: str, children: list[Token]) -> str:
         return content
     breaks: dict[int, str] = {}
     raw_html: list[tuple[int, int]] = []
-    for child in children:
+    if not token.children and not any(char in content for char in NEWLINE_KEEPERS):
+        # Nothing can hold a newline: each is a break, told from the end of its line.
+        return _joined_lines(content, _breaks_of_plain_text(content), raw_html)
+    for child in children_of(token):
         position = child.meta.get("pos") if child.meta else None
         if position is None:
             continue
@@ -451,6 +507,30 @@ def _msgid(content: str, children: list[Token]) -> str:
             breaks[position + 1] = "backslash"
         else:
             breaks[position] = "hard"
+    return _joined_lines(content, breaks, raw_html)
+
+
+def _breaks_of_plain_text(content: str) -> dict[int, str]:
+    """What each newline of ``content`` is, when no code span, raw HTML or link can hold one: a
+    backslash break after an odd run of backslashes, a hard break after two spaces, else soft."""
+    breaks: dict[int, str] = {}
+    line_start = 0
+    newline = content.find("\n")
+    while newline >= 0:
+        line = content[line_start:newline]
+        backslashes = len(line) - len(line.rstrip("\\"))
+        if backslashes % 2:
+            breaks[newline] = "backslash"
+        elif line.endswith("  "):
+            breaks[newline] = "hard"
+        else:
+            breaks[newline] = "soft"
+        line_start = newline + 1
+        newline = content.find("\n", line_start)
+    return breaks
+
+
+def _joined_lines(content: str, breaks: dict[int, str], raw_html: list[tuple[int, int]]) -> str:
     html_starts = [start for start, _ in raw_html]
     pieces: list[str] = []
     pos = 0
@@ -562,10 +642,8 @@ def _line_of_directive(content: str) -> int:
     return content.count("\n", 0, match.start()) if match else 0
 
 
-def _reject_inline_directives(token: Token, path: str) -> None:
-    if "<!--" not in token.content:
-        return
-    for child in token.children or []:
+def _reject_inline_directives(token: Token, children: list[Token], path: str) -> None:
+    for child in children:
         if child.type == "html_inline" and _DIRECTIVE_LIKE.search(child.content):
             offset = child.meta.get("pos", 0)
             raise SourceError(
