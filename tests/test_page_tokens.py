@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from locpipe.parser import FLAVORS, Flavor, make_parser, make_renderer
+from locpipe.parser import FLAVORS, Flavor, classify_newlines_by_parsing, make_parser, make_renderer
 from locpipe.render import LocalizedDocument, localize_with, page_document
 from locpipe.segment import SourceError, _units, parse_document
 from tests.markdown_html import CLOSE, OPEN, load_examples
@@ -142,3 +142,12 @@ def test_the_tokens_of_a_document_have_all_their_inline_children():
     assert all(token.children for token in inline)
     full = make_parser("gfm").parse(document.source)
     assert _html(document.tokens, "gfm") == _html(full, "gfm")
+
+
+@pytest.mark.parametrize(("markdown", "flavor"), CASES)
+def test_the_newline_parser_tells_newlines_as_the_full_parser(markdown, flavor):
+    """What each newline of a unit is, as the reduced inline parser tells, is the full parser's."""
+    for token in make_parser(flavor).parse(markdown.replace("\0", "\ufffd")):
+        if token.type == "inline" and "\n" in token.content:
+            full = classify_newlines_by_parsing(token.content, flavor, parser=make_parser(flavor))
+            assert classify_newlines_by_parsing(token.content, flavor) == full

@@ -22,7 +22,14 @@ from markdown_it.token import Token
 from locpipe import escape
 from locpipe.errors import SourceError
 from locpipe.model import Message
-from locpipe.parser import NEWLINE_KEEPERS, Flavor, make_block_parser, parse_inline
+from locpipe.parser import (
+    NEWLINE_KEEPERS,
+    Flavor,
+    make_block_parser,
+    make_newline_parser,
+    make_parser,
+    parse_inline,
+)
 
 Translate = Callable[[Message], "str | None"]
 T = TypeVar("T")
@@ -91,10 +98,11 @@ class Document:
         return self._tokens
 
     def _children(self, token: Token) -> list[Token]:
-        """``token``'s children, its inline content parsed now if it was not yet."""
-        if not token.children and token.content:
-            parse_inline([token], self.env, self.flavor)
-        return token.children or []
+        """``token``'s children, or (not parsed yet) what tells its newlines apart: its content
+        parsed by :func:`~locpipe.parser.make_newline_parser`, not kept."""
+        if token.children or not token.content:
+            return token.children or []
+        return make_newline_parser(self.flavor).parseInline(token.content, self.env)[0].children
 
     @property
     def messages(self) -> list[Message]:
@@ -164,8 +172,14 @@ def localize(
     return parse_document(markdown, path=path, flavor=flavor).localize(translate)
 
 
-def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "gfm") -> Document:
+def parse_document(
+    markdown: str, *, path: str = "<string>", flavor: Flavor = "gfm", inline: bool = False
+) -> Document:
     """Parse ``markdown`` once into a :class:`Document`.
+
+    ``inline``: parse every unit's inline content now (for a document that will be rendered);
+    by default only the block structure is, and :attr:`Document.tokens` parses the rest when
+    first asked for.
 
     :raises SourceError: for a malformed, duplicated or dangling directive.
     """
@@ -177,15 +191,16 @@ def parse_document(markdown: str, *, path: str = "<string>", flavor: Flavor = "g
     if "\0" in text:
         text = text.replace("\0", "\ufffd")  # as markdown-it does; one character for one
     env: dict = {}
-    # The block structure only: a unit's inline content is parsed when its message needs it.
-    tokens = _parse_without_gc(make_block_parser(flavor), text, path, env)
+    # By default the block structure only: messages need little of the inline content.
+    parser = make_parser(flavor) if inline else make_block_parser(flavor)
+    tokens = _parse_without_gc(parser, text, path, env)
     document = Document(
         source=markdown,
         path=path,
         flavor=flavor,
         env=env,
         _tokens=tokens,
-        _inline_pending=True,
+        _inline_pending=not inline,
         _text=text,
         _offset=_offset_map(body, text, bom),
     )

@@ -167,13 +167,15 @@ def _catalog_or_none(config: Config, locale: str, document: str) -> PoFile | Non
     return read_catalog(config, locale, document)
 
 
-def parse_source(config: Config, name: str) -> Document:
+def parse_source(config: Config, name: str, *, inline: bool = True) -> Document:
+    """The source document ``name``, parsed (``inline``: its pages will be rendered)."""
     path = config.source_path(name)
     shown = config.relative(path)
     return parse_document(
         read_source(path, shown_as=shown),
         path=shown,
         flavor=config.flavor,  # type: ignore[arg-type]
+        inline=inline,
     )
 
 
@@ -575,7 +577,7 @@ def _check_registry(
     sites = {
         name: outcomes[name].sites
         if name in outcomes
-        else gate.caveat_sites(parse_source(config, name).messages)
+        else gate.caveat_sites(parse_source(config, name, inline=False).messages)
         for name in documents
     }
     registry = gate.check_registry(config, sites)
