@@ -105,6 +105,12 @@ def test_translation_hard_breaks_are_written_under_the_container_prefix():
     )
 
 
+def test_a_newline_in_a_reference_label_stays_in_the_label():
+    """ "lab el" is defined: the label's newline is no line break, so it must not become one."""
+    localized = localize("Para.\n\n[lab el]: /url\n", lambda m: "see [text][lab\nel] now")
+    assert '<a href="/url">text</a>' in render(localized, "gfm")
+
+
 def test_messages_are_frozen_and_comparable():
     message = extract("x\n")[0]
     assert message == Message(msgid="x", line=1, comments=("paragraph",))

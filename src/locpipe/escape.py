@@ -72,13 +72,14 @@ def write_back(
     *,
     delimiter_row: str = "",
     flavor: Flavor = "gfm",
+    env: dict | None = None,
 ) -> str:
     """``translation`` as source text for a unit of ``kind``, ready to replace the unit's span."""
     # A blank line would end the block: drop blank lines (and CRs, which are line ends too).
     text = _BLANK_LINES.sub("\n", translation.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.strip(" \t\n")
     if kind == "paragraph":
-        return _paragraph(text, prefix, newline, flavor, delimiter_row=delimiter_row)
+        return _paragraph(text, prefix, newline, flavor, delimiter_row=delimiter_row, env=env)
     # Headings and table cells are one line: a line break there can only be a space.
     text = _protect_trailing_backslash(" ".join(line.strip(" \t") for line in text.split("\n")))
     if kind == "heading":
@@ -93,7 +94,13 @@ def write_back(
 
 
 def _paragraph(
-    text: str, prefix: str, newline: str, flavor: Flavor, *, delimiter_row: str = ""
+    text: str,
+    prefix: str,
+    newline: str,
+    flavor: Flavor,
+    *,
+    delimiter_row: str = "",
+    env: dict | None = None,
 ) -> str:
     """A paragraph's text, each line break written as a backslash hard break.
 
@@ -106,7 +113,7 @@ def _paragraph(
         return _escape_line_start(_protect_trailing_backslash(text), first=True)
     # A newline inside raw HTML is no line break: it stays a plain newline (its next line still
     # must not open a block). One inside a code span or link title renders as a space: make it one.
-    breaks, raw_html = classify_newlines(text, flavor)
+    breaks, raw_html = classify_newlines(text, flavor, env)
     pieces: list[str] = []
     line_start = 0
     after_break = True

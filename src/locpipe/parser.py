@@ -187,7 +187,9 @@ def _recording_position(rule: InlineRule) -> InlineRule:
 NEWLINE_KEEPERS = "`<["
 
 
-def classify_newlines(text: str, flavor: Flavor = "gfm") -> tuple[set[int], set[int]]:
+def classify_newlines(
+    text: str, flavor: Flavor = "gfm", env: dict | None = None
+) -> tuple[set[int], set[int]]:
     """Offsets of the newlines in inline Markdown ``text``: (line breaks, inside raw HTML).
 
     Any other newline is inside a code span, a link title or an image's description, where it
@@ -196,17 +198,21 @@ def classify_newlines(text: str, flavor: Flavor = "gfm") -> tuple[set[int], set[
     if not any(char in text for char in NEWLINE_KEEPERS):
         # No code span, raw HTML, link or image can hold one: every newline is a line break.
         return {i for i, char in enumerate(text) if char == "\n"}, set()
-    return classify_newlines_by_parsing(text, flavor)
+    return classify_newlines_by_parsing(text, flavor, env=env)
 
 
 def classify_newlines_by_parsing(
-    text: str, flavor: Flavor = "gfm", parser: MarkdownIt | None = None
+    text: str,
+    flavor: Flavor = "gfm",
+    parser: MarkdownIt | None = None,
+    env: dict | None = None,
 ) -> tuple[set[int], set[int]]:
     """:func:`classify_newlines`, always by parsing ``text`` (what its shortcut must agree with),
-    with :func:`make_newline_parser` (or ``parser``)."""
+    with :func:`make_newline_parser` (or ``parser``), and the link reference definitions of
+    ``env`` (a newline in a reference link's label is no line break)."""
     breaks: set[int] = set()
     raw_html: set[int] = set()
-    for token in (parser or make_newline_parser(flavor)).parseInline(text):
+    for token in (parser or make_newline_parser(flavor)).parseInline(text, env):
         for child in token.children or []:
             position = child.meta.get("pos") if child.meta else None
             if position is None:

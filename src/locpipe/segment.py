@@ -138,6 +138,7 @@ class Document:
                 "\n",
                 delimiter_row=unit.delimiter_row,
                 flavor=self.flavor,
+                env=self.env,
             )
             written[index] = text
             if "\n" in text and (unit.newline != "\n" or unit.line_start != unit.start):
