@@ -550,9 +550,10 @@ def _stale_pages(
 def _work(
     documents: list[str], locales: list[str], stale: dict[str, set[str]]
 ) -> dict[str, list[str]]:
-    """document → the locales to make its page in; every document is parsed (the caveats of
-    every source are checked against the registry), so every document is listed."""
-    return {name: [locale for locale in locales if name in stale[locale]] for name in documents}
+    """document → the locales to make its page in, for the documents with a page to make (the
+    others are read for their caveats only, by :func:`_check_registry`)."""
+    work = {name: [locale for locale in locales if name in stale[locale]] for name in documents}
+    return {name: locales for name, locales in work.items() if locales}
 
 
 def _announce(locales: list[str], stale: dict[str, set[str]], jobs: int) -> None:
