@@ -25,9 +25,12 @@ def write_atomic(path: Path, data: bytes, *, shown_as: str | None = None) -> Non
     try:
         _replace(path, data)
     except OSError as failure:
-        # A full disk or a read-only folder is the user's to fix, not a crash to report.
-        reason = failure.strerror or str(failure)
-        raise LocpipeError(f"cannot write: {reason}", path=shown_as or str(path)) from failure
+        raise _cannot_write(failure, shown_as or str(path)) from failure
+
+
+def _cannot_write(failure: OSError, shown_as: str) -> LocpipeError:
+    # A full disk or a read-only folder is the user's to fix, not a crash to report.
+    return LocpipeError(f"cannot write: {failure.strerror or failure}", path=shown_as)
 
 
 def _replace(path: Path, data: bytes) -> None:
@@ -94,8 +97,7 @@ class StagedWrites:
         try:
             self._pending.append((_beside(path, data), path, shown_as or str(path)))
         except OSError as failure:
-            reason = failure.strerror or str(failure)
-            raise LocpipeError(f"cannot write: {reason}", path=shown_as or str(path)) from failure
+            raise _cannot_write(failure, shown_as or str(path)) from failure
         return True
 
 
@@ -117,8 +119,7 @@ def staged_writes() -> Iterator[StagedWrites]:
                 _remove(temporary for temporary, _, _ in staged._pending[done:])
                 if not isinstance(failure, OSError):
                     raise
-                reason = failure.strerror or str(failure)
-                raise LocpipeError(f"cannot write: {reason}", path=shown_as) from failure
+                raise _cannot_write(failure, shown_as) from failure
 
 
 def _remove(paths: Iterable[str]) -> None:

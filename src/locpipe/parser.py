@@ -182,9 +182,10 @@ def _recording_position(rule: InlineRule) -> InlineRule:
     return recording
 
 
-#: Characters without which no newline of inline Markdown can be anything but a line break:
-#: code spans, raw HTML (and autolinks), links and images.
-NEWLINE_KEEPERS = "`<["
+#: Characters without which inline Markdown has no code span (a backtick), raw HTML or autolink
+#: ("<"), link or image ("["): the only markup that holds more than text, and so the only
+#: places a newline can be anything but a line break.
+MARKUP_STARTS = "`<["
 
 
 def classify_newlines(
@@ -195,7 +196,7 @@ def classify_newlines(
     Any other newline is inside a code span, a link title or an image's description, where it
     renders as a space.
     """
-    if not any(char in text for char in NEWLINE_KEEPERS):
+    if not any(char in text for char in MARKUP_STARTS):
         # No code span, raw HTML, link or image can hold one: every newline is a line break.
         return {i for i, char in enumerate(text) if char == "\n"}, set()
     return classify_newlines_by_parsing(text, flavor, env=env)

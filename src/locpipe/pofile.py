@@ -776,14 +776,13 @@ def _wrap(prefix: str, name: str, value: str, style: _Style) -> tuple[str, ...]:
         offset += len(portion)
         more_follows = number < len(portions) - 1
         start = len(name) + 1 if first_line else 0
+        # Computed once for both layouts below; not at all when the text fits either way.
         marks = None if _fits(text, width - start) else _possible_breaks(text, style.cjk)
         breaks = _fit_breaks(text, width, start, overrides, style.cjk, marks)
         # A string that will not fit on the keyword's line starts with "" there.
         if first_line and text and (more_follows or start > width or any(breaks)):
             lines.append(f'{prefix}{name} ""')
             first_line = False
-            if marks is None and not _fits(text, width):
-                marks = _possible_breaks(text, style.cjk)
             breaks = _fit_breaks(text, width, 0, overrides, style.cjk, marks)
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False

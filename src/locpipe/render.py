@@ -24,7 +24,7 @@ from markdown_it.token import Token
 
 from locpipe.catalog import key_of
 from locpipe.model import Message
-from locpipe.parser import Flavor, make_renderer
+from locpipe.parser import MARKUP_STARTS, Flavor, make_renderer
 from locpipe.pofile import PoFile
 from locpipe.segment import Document, Unit, is_directive_block, parse_document
 
@@ -278,11 +278,6 @@ def _markup_item(token: Token) -> Markup | None:
     return None
 
 
-#: Characters without which inline Markdown has no markup (no link, image or autolink
-#: without ``[`` or ``<``, no code span without a backtick, no raw HTML without ``<``).
-_MARKUP_STARTS = "[<`"
-
-
 @functools.lru_cache(maxsize=16384)
 def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
     """The markup of inline Markdown ``text``, counting links of every scheme as links.
@@ -291,7 +286,7 @@ def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
     as text, but the localized ``.md`` is published too, and another renderer may not be so
     careful: a checker must see such a link for what the translator meant it to be.
     """
-    if not any(char in text for char in _MARKUP_STARTS):
+    if not any(char in text for char in MARKUP_STARTS):
         return ()
     return tuple(
         item

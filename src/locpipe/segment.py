@@ -23,7 +23,7 @@ from locpipe import escape
 from locpipe.errors import SourceError
 from locpipe.model import Message
 from locpipe.parser import (
-    NEWLINE_KEEPERS,
+    MARKUP_STARTS,
     Flavor,
     make_block_parser,
     make_newline_parser,
@@ -508,7 +508,7 @@ def _msgid(content: str, token: Token, children_of: Callable[[Token], list[Token
         return content
     breaks: dict[int, str] = {}
     raw_html: list[tuple[int, int]] = []
-    if not token.children and not any(char in content for char in NEWLINE_KEEPERS):
+    if not token.children and not any(char in content for char in MARKUP_STARTS):
         # Nothing can hold a newline: each is a break, told from the end of its line.
         return _joined_lines(content, _breaks_of_plain_text(content), raw_html)
     for child in children_of(token):

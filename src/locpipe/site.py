@@ -185,9 +185,10 @@ def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOut
     config = plan.config
     source = parse_source(config, name)
     sites = gate.caveat_sites(source.messages)
+    head = _title_and_description(source)
     outcome = DocumentOutcome(name, sites)
     for locale in locales:
-        page, markdown, page_html = _locale_page(plan, source, sites, locale, name)
+        page, markdown, page_html = _locale_page(plan, source, sites, head, locale, name)
         outcome.pages[locale] = page
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
@@ -199,30 +200,29 @@ def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOut
 
 
 def _locale_page(
-    plan: Plan, source: Document, sites: list[CaveatSite], locale: str, name: str
+    plan: Plan, source: Document, sites: list[CaveatSite], head: Head, locale: str, name: str
 ) -> tuple[PageOutcome, str, str]:
     """One document in one locale: (what it came to, its Markdown, its HTML page)."""
     config = plan.config
+    caveats = sum(len(site.messages) for site in sites)
     if locale == config.source_locale:
         localized = LocalizedDocument(source=source, markdown=source.source, written={})
-        count = len(source.units)
-        counts = Counts(count, count, *(sum(len(site.messages) for site in sites),) * 2)
+        counts = Counts(len(source.units), len(source.units), caveats, caveats)
     else:
         catalog = _catalog_or_none(config, locale, name)
         localized = localize_with(source, translations_of(catalog))
         if catalog is None:
-            counts = Counts(0, len(source.units), 0, sum(len(site.messages) for site in sites))
+            counts = Counts(0, len(source.units), 0, caveats)
         else:
             found = stats(catalog)
             counts = Counts(found.translated, found.total, found.caveats_translated, found.caveats)
-    title, description = _title_and_description(source)
     rendered = render_page(
         localized,
         source_language=_hreflang(config.source_locale),
         rtl=_direction(locale) == "rtl",
-        texts_for=[m for m in (title, description) if m is not None],
+        texts_for=[message for message in head if message is not None],
     )
-    page_html = _page(config, rendered, locale, name, plan.published)
+    page_html = _page(config, rendered, head, locale, name, plan.published)
     findings: list[Finding] = []
     if locale != config.source_locale:
         catalog_path = config.relative(config.catalog_path(locale, name))
@@ -233,7 +233,11 @@ def _locale_page(
     return PageOutcome(findings, fallbacks, counts), localized.markdown, page_html
 
 
-def _title_and_description(source: Document) -> tuple[Message | None, Message | None]:
+Head = tuple[Message | None, Message | None]
+"""The messages a page takes its title and its description from (either may be missing)."""
+
+
+def _title_and_description(source: Document) -> Head:
     """The messages a page takes its title (the first level-1 heading) and its description (the
     first paragraph) from."""
     messages = source.messages
@@ -272,13 +276,14 @@ def _updated(document: Document) -> dt.date:
 def _page(
     config: Config,
     rendered: RenderedPage,
+    head: Head,
     locale: str,
     name: str,
     published: list[str],
 ) -> str:
     localized = rendered.localized
     messages = localized.source.messages
-    title, description = _title_and_description(localized.source)
+    title, description = head
 
     def shown(message: Message) -> str:
         return rendered.texts.get((message.line, message.msgid), message.msgid)
