@@ -124,6 +124,7 @@ PARAGRAPH_CONTEXTS = {
     "top-level": "before\n\nfoo\n\nafter\n",
     "block-quote": "> foo\n",
     "list-item": "- foo\n- bar\n",
+    "star-list-item": "* foo\n* bar\n",
     "nested": "> 1. > - foo\n",
     "after-heading": "# a | b\nfoo\n",
 }
@@ -164,6 +165,9 @@ HAZARDS = {
     "carriage-returns": "one\r\ntwo\rthree",
     # Escaping the "<" ends the comment, so its next line is a line of its own, indented.
     "escaped-comment-then-indented-heading": "<!--\n # -->",
+    # After "* ", "**" completes a thematic break (found by the hypothesis test).
+    "stars-after-a-bullet": "**",
+    "stars-and-blanks-after-a-bullet": "* *",
     "raw-html-then-indented-list": "<span\n  - x>",
 }
 

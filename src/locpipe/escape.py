@@ -29,6 +29,9 @@ _ORDERED = re.compile(r"([0-9]{1,9})([.)])(?:[ \t]|$)")
 _THEMATIC_BREAK = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
 # A line of only = or - under paragraph text turns that text into a setext heading.
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
+# After a list marker of the same character ("* " or "- - "), even one or two make a
+# thematic break: "* **" is a rule, not a list item.
+_MARKER_RUN = re.compile(r"(?:\*[ \t]*)+|(?:-[ \t]*)+")
 _FENCE = re.compile(r"`{3,}|~{3,}")
 # Under a line containing a pipe, a delimiter row turns both into a table (GFM).
 _DELIMITER_ROW = re.compile(r"[|:-][|:\- \t]*")
@@ -208,6 +211,7 @@ def _escape_line_start(line: str, *, first: bool) -> str:
             or char == ">"
             or _BULLET.match(line)
             or _THEMATIC_BREAK.fullmatch(line)
+            or (first and _MARKER_RUN.fullmatch(line))
             or _SETEXT_UNDERLINE.fullmatch(line)
             or looks_like_delimiter_row(line)
         ):
