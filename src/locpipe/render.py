@@ -13,7 +13,6 @@ import html
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Literal, NamedTuple
 
 import nh3
@@ -21,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from locpipe.catalog import key_of
 from locpipe.model import Message
@@ -451,58 +451,18 @@ def _callout(tokens: list[Token], index: int, caveat: str) -> None:
 # --- what a reader sees --------------------------------------------------------------------------
 
 _HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
-_VOID_TAGS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-)
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0", re.I)
 
 
-class _VisibleText(HTMLParser):
-    """Collects the text a reader sees, overall and inside each caveat callout."""
+#: Elements that may hide their content, to look at closely.
+_MAY_HIDE = ", ".join([*sorted(_HIDDEN_TAGS), "[hidden]", "[style]"])
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, str | None]] = []
-        self.hidden = 0
-        """How many open elements hide their content."""
-        self.open_callouts: list[str] = []
-        self.visible: list[str] = []
-        self.callouts: dict[str, list[str]] = {}
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID_TAGS:
-            return
-        hidden = tag in _HIDDEN_TAGS
-        caveat = None
-        if attrs:
-            attributes = dict(attrs)
-            hidden = (
-                hidden
-                or "hidden" in attributes
-                or bool(_HIDING_STYLE.search(attributes.get("style") or ""))
-            )
-            caveat = attributes.get("data-caveat")
-        self.stack.append((tag, hidden, caveat))
-        self.hidden += hidden
-        if caveat is not None:
-            self.open_callouts.append(caveat)
-
-    def handle_endtag(self, tag: str) -> None:
-        for position in range(len(self.stack) - 1, -1, -1):
-            if self.stack[position][0] == tag:
-                for _, hidden, caveat in self.stack[position:]:
-                    self.hidden -= hidden
-                    if caveat is not None:
-                        self.open_callouts.pop()
-                del self.stack[position:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        if self.hidden:
-            return
-        self.visible.append(data)
-        for caveat in self.open_callouts:
-            self.callouts.setdefault(caveat, []).append(data)
+def _hides(node: LexborNode) -> bool:
+    if node.tag in _HIDDEN_TAGS:
+        return True
+    attributes = node.attributes
+    return "hidden" in attributes or bool(_HIDING_STYLE.search(attributes.get("style") or ""))
 
 
 def _squeeze(text: str) -> str:
@@ -518,13 +478,34 @@ class VisibleText:
 
 
 def visible_text(page_html: str) -> VisibleText:
-    parser = _VisibleText()
-    parser.feed(page_html)
-    parser.close()
+    """The text a reader sees on ``page_html``, overall and inside each caveat callout.
+
+    The page is parsed as a browser parses it (lexbor follows the HTML standard's tree
+    construction: unclosed and misnested tags, raw-text elements, foster parenting), then every
+    element that hides its content is taken out of the tree with that content.
+    """
+    tree = LexborHTMLParser(page_html)
+    hiding = [node for node in tree.css(_MAY_HIDE) if _hides(node)]
+    hidden_ids = {node.mem_id for node in hiding}
+    # Only the outermost: a node inside one already removed is gone with it.
+    for node in [node for node in hiding if not _inside(node, hidden_ids)]:
+        node.decompose()
+    callouts: dict[str, list[str]] = {}
+    for node in tree.css("[data-caveat]"):
+        callouts.setdefault(node.attributes["data-caveat"] or "", []).append(node.text())
     return VisibleText(
-        page=_squeeze("".join(parser.visible)),
-        callouts={key: _squeeze("".join(parts)) for key, parts in parser.callouts.items()},
+        page=_squeeze(tree.root.text() if tree.root is not None else ""),
+        callouts={key: _squeeze("".join(parts)) for key, parts in callouts.items()},
     )
+
+
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False
 
 
 def inline_text(document: Document, token_index: int) -> str:

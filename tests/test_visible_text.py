@@ -1,0 +1,70 @@
+"""What a reader sees on a page (C010 judges caveats by it): the page as a browser builds it."""
+
+from __future__ import annotations
+
+import pytest
+
+from locpipe.render import visible_text
+
+CALLOUT = '<div class="caveat" data-caveat="k">'
+
+CASES = {
+    "plain callout": (
+        f"<p>a</p>\n{CALLOUT}<p>Do not stop.</p></div>",
+        "a Do not stop.",
+        "Do not stop.",
+    ),
+    "entities decoded": (f"{CALLOUT}5 &lt; 6 &amp; 7</div>", "5 < 6 & 7", "5 < 6 & 7"),
+    "comment": (f"{CALLOUT}keep <!-- gone --> this</div>", "keep this", "keep this"),
+    "unclosed comment hides the rest": (f"<p>a <!-- b</p>{CALLOUT}c</div>", "a", None),
+    "hidden attribute": (f"{CALLOUT}x <span hidden>y</span> z</div>", "x z", "x z"),
+    "display none, any case and spacing": (
+        f'{CALLOUT}x <b style="DISPLAY :  None">y</b></div>',
+        "x",
+        "x",
+    ),
+    "visibility hidden": (f'{CALLOUT}x<i style="visibility:hidden">y</i></div>', "x", "x"),
+    "zero font size": (f'{CALLOUT}x<i style="font-size:0">y</i></div>', "x", "x"),
+    "harmless style": (f'{CALLOUT}x <i style="color:red">y</i></div>', "x y", "x y"),
+    "callout inside a hidden element": (f"<div hidden>{CALLOUT}c</div></div>p", "p", None),
+    "nested hiding": (
+        f'<div style="display:none"><p hidden>a</p>b</div>{CALLOUT}c</div>',
+        "c",
+        "c",
+    ),
+    "script, style, template, noscript": (
+        f"<p>p</p><script>s</script><style>t</style><template>u</template><noscript>v</noscript>"
+        f"{CALLOUT}c</div>",
+        "pc",
+        "c",
+    ),
+    "raw text: a tag inside <script> is text": (
+        f"<script>'{CALLOUT}x</div>'</script>{CALLOUT}c</div>",
+        "c",
+        "c",
+    ),
+    "title and head": ("<head><title>T</title></head><body>b</body>", "b", None),
+    # Browser tree building, which html.parser does not do:
+    "text inside a table is moved before it (foster parenting)": (
+        f"<table><tr><td>1</td></tr>loose</table>{CALLOUT}c</div>",
+        "loose1c",
+        "c",
+    ),
+    "an unclosed <textarea> takes the rest as its text": (
+        f"<textarea>{CALLOUT}c</div>",
+        f"{CALLOUT}c</div>",
+        None,
+    ),
+    "one caveat in two callouts": (
+        f"{CALLOUT}first</div><p>x</p>{CALLOUT}second</div>",
+        "firstxsecond",
+        "firstsecond",
+    ),
+}
+
+
+@pytest.mark.parametrize(("page", "seen", "callout"), CASES.values(), ids=CASES.keys())
+def test_visible_text(page: str, seen: str, callout: str | None) -> None:
+    text = visible_text(page)
+    assert text.page == seen
+    assert text.callouts.get("k") == callout
