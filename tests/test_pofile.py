@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from locpipe import pofile
 from locpipe.errors import CatalogError
 from locpipe.pofile import PoEntry, PoFile, encode_po, format_po, parse_po
 
@@ -261,6 +262,63 @@ def test_random_catalog_is_a_msgcat_fixed_point(po: PoFile) -> None:
         entry.line = 0
     assert again.entries == live + dead
     assert again.header.msgstr == po.header.msgstr
+
+
+# ------------------------------------------ property: the one-pass reader reads as GNU's lexer
+
+ALL_PO = sorted(FIXTURES.rglob("*.po"))
+
+
+def _line_by_line(text: str) -> list:
+    """The tokens of the line-by-line lexer (GNU's po-lex, with splicing), or its error."""
+    tokens: list = []
+    for line, starts, first in pofile._logical_lines(text.replace("\r\n", "\n")):
+        tokens += pofile._tokenize_line(line, pofile._LineNumbers(starts, first), "t.po", "utf-8")
+    return tokens
+
+
+def _same_tokens(text: str) -> None:
+    fast = pofile._tokenize_plain(text.replace("\r\n", "\n"))
+    try:
+        expected = _line_by_line(text)
+    except CatalogError:
+        assert fast is None, "the one-pass reader took a file with an error"
+        return
+    assert fast is None or fast == expected
+
+
+@pytest.mark.parametrize("path", ALL_PO, ids=[str(p.relative_to(FIXTURES)) for p in ALL_PO])
+def test_one_pass_reader_reads_every_fixture_as_the_lexer(path: Path) -> None:
+    _same_tokens(path.read_bytes().decode("latin-1"))
+
+
+def test_one_pass_reader_reads_plain_files() -> None:
+    # ... and does read them (or the build would be as slow as before).
+    text = (FIXTURES / "plurals.po").read_text(encoding="utf-8")
+    assert pofile._tokenize_plain(text) == _line_by_line(text)
+
+
+_PO_PIECES = st.sampled_from(
+    [
+        *("msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0]", "msgstr [ 12 ]", "msgstr[x]"),
+        *("msgid[0]", "msgidx", "msgstr2", "domain", "#~", "#|", "#~|", "#, fuzzy", "#: a.md:1"),
+        *('"', '""', '"a b"', '"\\n"', '"\\"', '"\\\\"', '"\\x41"', '"\\101"', '"\\q"'),
+        *(" ", "\t", "\n", "\r\n", "\r", "\\\n", "\f", "\u00a0", "é", "[", "]", "#"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PO_PIECES, max_size=30).map("".join))
+def test_one_pass_reader_agrees_with_the_lexer_on_any_text(text: str) -> None:
+    _same_tokens(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_catalogs())
+def test_one_pass_reader_reads_what_we_write(po: PoFile) -> None:
+    text = format_po(po)
+    assert pofile._tokenize_plain(text) == _line_by_line(text)
 
 
 # ----------------------------------------------------- other readers agree

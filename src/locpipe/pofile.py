@@ -196,12 +196,78 @@ _HEX = "0123456789abcdefABCDEF"
 
 def _tokenize(text: str, path: str, charset: str, stop_after_first: bool = False) -> list[_Token]:
     """Split the file into tokens; "#~" and "#|" mark the rest of their line."""
+    text = text.replace("\r\n", "\n")
+    if not stop_after_first:
+        fast = _tokenize_plain(text)
+        if fast is not None:
+            return fast
     tokens: list[_Token] = []
-    for line, starts, first in _logical_lines(text.replace("\r\n", "\n")):
+    for line, starts, first in _logical_lines(text):
         if stop_after_first and _first_entry_done(tokens, line):
             break
         tokens.extend(_tokenize_line(line, _LineNumbers(starts, first), path, charset))
     return tokens
+
+
+# One token of a file as GNU tools write it, after the blanks and newlines before it: no
+# backslash-newline splicing, no octal or hex escapes, nothing an error would be reported for.
+_PLAIN_TOKEN = re.compile(
+    r"""(?P<lead>[ \t\r\f\v\n]*)
+    (?:"(?P<string>[^"\\\n]*(?:\\[ntbrfva\\"][^"\\\n]*)*)"
+    |(?P<keyword>msgctxt|msgid_plural|msgid|msgstr)(?![A-Za-z0-9_])
+        (?:(?<=msgstr)[ \t]*\[[ \t]*(?P<index>[0-9]+)[ \t]*\])?
+    |(?P<marks>\#~\|?|\#\|)
+    |\#(?P<comment>[^\n]*)
+    |(?P<end>\Z))""",
+    re.VERBOSE,
+)
+_ESCAPE_RE = re.compile(r"\\(.)")
+
+
+def _tokenize_plain(text: str) -> list[_Token] | None:
+    """The tokens of ``text`` in one pass of one regular expression, or None when the file has
+    anything else (splicing, byte escapes, an error): :func:`_tokenize` then reads it line by
+    line, and reports any error at its line."""
+    if "\\\n" in text:
+        return None
+    tokens: list[_Token] = []
+    append = tokens.append
+    number, obsolete, previous, position = 1, False, False, 0
+    for match in _PLAIN_TOKEN.finditer(text):
+        if match.start() != position:
+            return None
+        position = match.end()
+        lead = match.group("lead")
+        if "\n" in lead:
+            number, obsolete, previous = number + lead.count("\n"), False, False
+        kind = match.lastgroup
+        if kind == "string":
+            value = match.group("string")
+            if "\\" in value:
+                value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
+            append(_Token("string", value, number, obsolete, previous))
+        elif kind == "keyword" or kind == "index":  # the last group matched: msgstr[N]
+            index = match.group("index")
+            word = match.group("keyword")
+            append(
+                _Token(
+                    "keyword",
+                    word,
+                    number,
+                    obsolete,
+                    previous,
+                    None if index is None else int(index),
+                )
+            )
+        elif kind == "comment":
+            append(_Token("comment", match.group("comment"), number, obsolete, previous))
+        elif kind == "marks":
+            marks = match.group("marks")
+            obsolete = obsolete or marks.startswith("#~")
+            previous = previous or marks.endswith("|")
+        else:
+            break
+    return tokens if position == len(text) else None
 
 
 def _logical_lines(text: str) -> Iterator[tuple[str, list[int], int]]:
