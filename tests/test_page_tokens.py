@@ -16,8 +16,16 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
-from locpipe.parser import FLAVORS, Flavor, classify_newlines_by_parsing, make_parser, make_renderer
+from locpipe.parser import (
+    FLAVORS,
+    Flavor,
+    classify_newlines_by_parsing,
+    inline_children,
+    make_parser,
+    make_renderer,
+)
 from locpipe.render import LocalizedDocument, localize_with, page_document
 from locpipe.segment import SourceError, _units, parse_document
 from tests.markdown_html import CLOSE, OPEN, load_examples
@@ -151,3 +159,25 @@ def test_the_newline_parser_tells_newlines_as_the_full_parser(markdown, flavor):
         if token.type == "inline" and "\n" in token.content:
             full = classify_newlines_by_parsing(token.content, flavor, parser=make_parser(flavor))
             assert classify_newlines_by_parsing(token.content, flavor) == full
+
+
+_INLINE_TEXT = st.text(
+    st.sampled_from([*"abc é中 .,:;-#=+%$@^{}|()", *"\n\r\0\\`~*_[]!<>&", "\t", "\u00a0"]),
+    max_size=24,
+)
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+@SETTINGS
+@given(_INLINE_TEXT)
+def test_text_no_rule_can_match_is_not_parsed_but_reads_the_same(flavor, text):
+    """``inline_children`` skips the parser for text without a rule's start character, and gets
+    the children the parser gets, for any text."""
+    md = make_renderer(flavor)
+    assert inline_children(md, text) == (md.parseInline(text)[0].children or [])
+
+
+def test_a_parser_with_other_rules_is_never_skipped():
+    md = MarkdownIt("commonmark", {"typographer": True}).enable(["replacements"])
+    assert inline_children(md, "a -- b (c)") == md.parseInline("a -- b (c)")[0].children
+    assert inline_children(md, "a -- b (c)")[0].content == "a – b ©"

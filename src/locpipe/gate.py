@@ -9,6 +9,7 @@ small function with a stable code; the first line of its docstring is its title.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -302,7 +303,10 @@ def _delimiters_shown(text: str) -> Counter[str]:
     return Counter(char for char in shown if char in "*_`~")
 
 
+@functools.lru_cache(maxsize=4096)
 def _emphasis(text: str) -> Counter[str]:
+    """How many of each emphasis ``text`` makes (cached: a msgid is checked in every locale;
+    callers never change the result)."""
     kinds: Counter[str] = Counter()
     if not any(char in text for char in "*_~"):
         return kinds  # no delimiter, no emphasis
@@ -377,7 +381,10 @@ def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> l
         msgstrs = (
             [entry.msgstr] if entry.msgid_plural is None else list(entry.msgstr_plural.values())
         )
+        trusted = set(inline_markup(msgid))
         for msgstr in msgstrs:
+            if trusted.issuperset(inline_markup(msgstr)):
+                continue  # every rule looks only at markup the English lacks: none here
             for code, rule in UNTRUSTED_RULES:
                 failure = rule(locale, msgid, msgstr, None)
                 if failure is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -186,6 +187,37 @@ def _recording_position(rule: InlineRule) -> InlineRule:
 #: ("<"), link or image ("["): the only markup that holds more than text, and so the only
 #: places a newline can be anything but a line break.
 MARKUP_STARTS = "`<["
+
+
+#: The rules that can only make text of text without these characters (the text rule stops at
+#: more characters, but no other rule matches there; the core rules normalize CR and NUL).
+_KNOWN_RULES = {
+    "core": {"normalize", "block", "inline", "text_join"},
+    "inline": {"text", "newline", "escape", "backticks", "strikethrough", "emphasis", "link",
+               "image", "autolink", "html_inline", "entity"},
+    "inline2": {"balance_pairs", "strikethrough", "emphasis", "fragments_join"},
+}  # fmt: skip
+_INLINE_RULE_STARTS = re.compile(r"[\n\r\0\\`~*_\[!<&]")
+
+
+def inline_children(md: MarkdownIt, text: str, env: dict | None = None) -> list[Token]:
+    """``md.parseInline(text, env)[0].children``, without parsing text no rule can match."""
+    if not _INLINE_RULE_STARTS.search(text) and _only_known_rules(md):
+        return [Token("text", "", 0, content=text)] if text else []
+    return md.parseInline(text, env)[0].children or []
+
+
+@functools.cache
+def _only_known_rules(md: MarkdownIt) -> bool:
+    """Whether ``md`` runs no rule but :data:`_KNOWN_RULES` (no linkify, no typographer)."""
+    chains = {
+        "core": md.core.ruler,
+        "inline": md.inline.ruler,
+        "inline2": md.inline.ruler2,
+    }
+    return all(
+        set(chain.get_active_rules()) <= _KNOWN_RULES[name] for name, chain in chains.items()
+    ) and not (md.options.get("linkify") or md.options.get("typographer"))
 
 
 def classify_newlines(

@@ -40,9 +40,11 @@ from locpipe.registry import REGISTRY_NAME, CaveatSpec, load_registry
 from locpipe.render import (
     LocalizedDocument,
     RenderedPage,
+    TrustedMarkup,
     localize_with,
     render_page,
     translations_of,
+    trusted_markup,
 )
 from locpipe.segment import Document, parse_document
 from locpipe.ui import UI_DOMAIN, CatalogTranslations, template_files
@@ -186,9 +188,10 @@ def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOut
     source = parse_source(config, name)
     sites = gate.caveat_sites(source.messages)
     head = _title_and_description(source)
+    trusted = trusted_markup(source)
     outcome = DocumentOutcome(name, sites)
     for locale in locales:
-        page, markdown, page_html = _locale_page(plan, source, sites, head, locale, name)
+        page, markdown, page_html = _locale_page(plan, source, sites, head, trusted, locale, name)
         outcome.pages[locale] = page
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
@@ -200,7 +203,13 @@ def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOut
 
 
 def _locale_page(
-    plan: Plan, source: Document, sites: list[CaveatSite], head: Head, locale: str, name: str
+    plan: Plan,
+    source: Document,
+    sites: list[CaveatSite],
+    head: Head,
+    trusted: TrustedMarkup,
+    locale: str,
+    name: str,
 ) -> tuple[PageOutcome, str, str]:
     """One document in one locale: (what it came to, its Markdown, its HTML page)."""
     config = plan.config
@@ -221,6 +230,7 @@ def _locale_page(
         source_language=_hreflang(config.source_locale),
         rtl=_direction(locale) == "rtl",
         texts_for=[message for message in head if message is not None],
+        trusted=trusted,
     )
     page_html = _page(config, rendered, head, locale, name, plan.published)
     findings: list[Finding] = []
