@@ -149,3 +149,19 @@ def test_the_newline_shortcut_agrees_with_parsing(text):
     the parser reduced to the rules that tell newlines apart tells them as the full one does."""
     full = classify_newlines_by_parsing(text, parser=make_parser("gfm"))
     assert classify_newlines(text) == classify_newlines_by_parsing(text) == full
+
+
+_HELD_PIECES = st.sampled_from(
+    [*"`<>[]()\"' a\\", "\n", "  \n", "](", "][", "](u ", "<a\n", "`\n", "lab\nel", "lab el"]
+)
+_REFERENCES = {"references": {"LAB EL": {"href": "/l", "title": ""}, "A": {"href": "/a", "title": ""}}}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HELD_PIECES, max_size=16).map("".join))
+def test_newlines_nothing_can_hold_are_line_breaks(text):
+    """A newline is told without parsing only when no code span, raw HTML, link destination,
+    title or reference label can hold it: the parser (with link references) agrees."""
+    for env in ({}, _REFERENCES):
+        full = classify_newlines_by_parsing(text, parser=make_parser("gfm"), env=env)
+        assert classify_newlines(text, env=env) == full

@@ -189,6 +189,22 @@ def _recording_position(rule: InlineRule) -> InlineRule:
 MARKUP_STARTS = "`<["
 
 
+def newlines_may_be_held(text: str) -> bool:
+    """Whether some newline of ``text`` could be inside a code span, raw HTML, or a link's
+    destination, title or reference label: only if such a construct's opening (a backtick,
+    ``<``, ``](`` or ``][``) comes before a newline and its closing (a backtick, ``>``, ``)`` or
+    ``]``) after one. If not, every newline is a line break, told from the end of its line."""
+    first = text.find("\n")
+    if first < 0:
+        return False
+    before, after = text[: text.rfind("\n")], text[first + 1 :]
+    return (
+        ("`" in before and "`" in after)
+        or ("<" in before and ">" in after)
+        or (("](" in before or "][" in before) and (")" in after or "]" in after))
+    )
+
+
 #: The rules that can only make text of text without these characters (the text rule stops at
 #: more characters, but no other rule matches there; the core rules normalize CR and NUL).
 _KNOWN_RULES = {
@@ -228,8 +244,7 @@ def classify_newlines(
     Any other newline is inside a code span, a link title or an image's description, where it
     renders as a space.
     """
-    if not any(char in text for char in MARKUP_STARTS):
-        # No code span, raw HTML, link or image can hold one: every newline is a line break.
+    if not newlines_may_be_held(text):
         return {i for i, char in enumerate(text) if char == "\n"}, set()
     return classify_newlines_by_parsing(text, flavor, env=env)
 

@@ -23,11 +23,11 @@ from locpipe import escape
 from locpipe.errors import SourceError
 from locpipe.model import Message
 from locpipe.parser import (
-    MARKUP_STARTS,
     Flavor,
     make_block_parser,
     make_newline_parser,
     make_parser,
+    newlines_may_be_held,
     parse_inline,
 )
 
@@ -508,8 +508,8 @@ def _msgid(content: str, token: Token, children_of: Callable[[Token], list[Token
         return content
     breaks: dict[int, str] = {}
     raw_html: list[tuple[int, int]] = []
-    if not token.children and not any(char in content for char in MARKUP_STARTS):
-        # Nothing can hold a newline: each is a break, told from the end of its line.
+    if not token.children and not newlines_may_be_held(content):
+        # Nothing holds a newline: each is a break, told from the end of its line.
         return _joined_lines(content, _breaks_of_plain_text(content), raw_html)
     for child in children_of(token):
         position = child.meta.get("pos") if child.meta else None
