@@ -79,8 +79,11 @@ def write_back(
 ) -> str:
     """``translation`` as source text for a unit of ``kind``, ready to replace the unit's span."""
     # A blank line would end the block: drop blank lines (and CRs, which are line ends too).
-    text = _BLANK_LINES.sub("\n", translation.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.strip(" \t\n")
+    if "\n" in translation or "\r" in translation:
+        text = translation.replace("\r\n", "\n").replace("\r", "\n")
+        text = _BLANK_LINES.sub("\n", text).strip(" \t\n")
+    else:
+        text = translation.strip(" \t")
     if kind == "paragraph":
         return _paragraph(text, prefix, newline, flavor, delimiter_row=delimiter_row, env=env)
     # Headings and table cells are one line: a line break there can only be a space.
@@ -189,6 +192,8 @@ def _is_table(header: str, delimiter_row: str) -> bool:
 def _protect_trailing_backslash(line: str) -> str:
     # An odd backslash at the end of a line would escape what we write after it (the hard
     # break's own backslash, or a cell's closing pipe): double it, so it shows as itself.
+    if not line.endswith("\\"):
+        return line
     match = _TRAILING_BACKSLASHES.search(line)
     if match and len(match.group()) % 2:
         return line + "\\"

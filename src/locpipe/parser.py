@@ -245,8 +245,17 @@ def classify_newlines(
     renders as a space.
     """
     if not newlines_may_be_held(text):
-        return {i for i, char in enumerate(text) if char == "\n"}, set()
+        return _offsets_of_newlines(text), set()
     return classify_newlines_by_parsing(text, flavor, env=env)
+
+
+def _offsets_of_newlines(text: str) -> set[int]:
+    found = set()
+    position = text.find("\n")
+    while position >= 0:
+        found.add(position)
+        position = text.find("\n", position + 1)
+    return found
 
 
 def classify_newlines_by_parsing(
