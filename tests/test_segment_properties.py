@@ -154,7 +154,9 @@ def test_the_newline_shortcut_agrees_with_parsing(text):
 _HELD_PIECES = st.sampled_from(
     [*"`<>[]()\"' a\\", "\n", "  \n", "](", "][", "](u ", "<a\n", "`\n", "lab\nel", "lab el"]
 )
-_REFERENCES = {"references": {"LAB EL": {"href": "/l", "title": ""}, "A": {"href": "/a", "title": ""}}}
+_REFERENCES = {
+    "references": {"LAB EL": {"href": "/l", "title": ""}, "A": {"href": "/a", "title": ""}}
+}
 
 
 @settings(max_examples=500, deadline=None)

@@ -97,10 +97,24 @@ def make_block_parser(flavor: Flavor = "gfm") -> MarkdownIt:
     return block
 
 
-def parse_inline(tokens: list[Token], env: dict, flavor: Flavor = "gfm") -> None:
+def parse_inline(
+    tokens: list[Token], env: dict, flavor: Flavor = "gfm", md: MarkdownIt | None = None
+) -> None:
     """Give these ``inline`` tokens (their children still empty) the children the full parse of
-    their document gives them: the core rules that follow the block pass, run on them alone."""
-    md = make_parser(flavor)
+    their document gives them: the core rules that follow the block pass, run on them alone.
+
+    ``md``: the parser to use (default: :func:`make_parser`'s). Content no inline rule can
+    match becomes its one text token without a parse (see :func:`inline_children`).
+    """
+    md = md or make_parser(flavor)
+    if _only_known_rules(md):
+        parsed = []
+        for token in tokens:
+            if _INLINE_RULE_STARTS.search(token.content):
+                parsed.append(token)
+            elif token.content:
+                token.children = [Token("text", "", 0, content=token.content)]
+        tokens = parsed
     state = StateCore("", md, env, tokens)
     rules = dict((rule.name, rule.fn) for rule in md.core.ruler.__rules__)
     for name in _after_block(md):
@@ -214,13 +228,6 @@ _KNOWN_RULES = {
     "inline2": {"balance_pairs", "strikethrough", "emphasis", "fragments_join"},
 }  # fmt: skip
 _INLINE_RULE_STARTS = re.compile(r"[\n\r\0\\`~*_\[!<&]")
-
-
-def inline_children(md: MarkdownIt, text: str, env: dict | None = None) -> list[Token]:
-    """``md.parseInline(text, env)[0].children``, without parsing text no rule can match."""
-    if not _INLINE_RULE_STARTS.search(text) and _only_known_rules(md):
-        return [Token("text", "", 0, content=text)] if text else []
-    return md.parseInline(text, env)[0].children or []
 
 
 @functools.cache

@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from locpipe.catalog import key_of
 from locpipe.model import Message
-from locpipe.parser import MARKUP_STARTS, Flavor, inline_children, make_renderer
+from locpipe.parser import MARKUP_STARTS, Flavor, make_renderer, parse_inline
 from locpipe.pofile import PoFile
 from locpipe.segment import Document, Unit, is_directive_block, parse_document
 
@@ -126,14 +126,16 @@ def page_document(localized: LocalizedDocument) -> Document:
     tokens = [
         Token(*_token_fields(token)) if token.type == "inline" else token for token in source.tokens
     ]
+    translated = []
     for index, text in localized.written.items():
         unit = source.units[index]
         content = _inline_content(text, unit, source)
         if content is None:
             return parse_document(localized.markdown, path=source.path, flavor=source.flavor)
         token = tokens[unit.token_index]
-        token.content = content
-        token.children = inline_children(parser, content, source.env)
+        token.content, token.children = content, []
+        translated.append(token)
+    parse_inline(translated, source.env, md=parser)
     return Document(
         source=localized.markdown,
         path=source.path,
@@ -155,6 +157,8 @@ _PLAIN_PREFIX = "> -+*.)0123456789"
 def _inline_content(written: str, unit: Unit, source: Document) -> str | None:
     """The ``content`` markdown-it gives the inline token of ``unit`` written as ``written``;
     None where only parsing the page can tell."""
+    if "\r" in written or "\0" in written:  # as markdown-it normalizes a document's text
+        written = written.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     if "\n" in written and unit.line_start != unit.start:
         # A line it adds takes the unit's container prefix, of which the paragraph rule keeps
         # what is indented past the container (inside raw HTML, that is content).
