@@ -277,6 +277,21 @@ def _line_by_line(text: str) -> list:
     return tokens
 
 
+def _general(text: str) -> list:
+    return pofile._Parser(_line_by_line(text), "t.po").parse()
+
+
+def _same_entries(text: str) -> None:
+    """The one-pass entry reader reads ``text`` as the general parser does, or declines."""
+    fast = pofile._plain_entries(text.replace("\r\n", "\n"))
+    try:
+        expected = _general(text)
+    except CatalogError:
+        assert fast is None, "the one-pass reader took a file with an error"
+        return
+    assert fast is None or fast == expected
+
+
 def _same_tokens(text: str) -> None:
     fast = pofile._tokenize_plain(text.replace("\r\n", "\n"))
     try:
@@ -289,13 +304,17 @@ def _same_tokens(text: str) -> None:
 
 @pytest.mark.parametrize("path", ALL_PO, ids=[str(p.relative_to(FIXTURES)) for p in ALL_PO])
 def test_one_pass_reader_reads_every_fixture_as_the_lexer(path: Path) -> None:
-    _same_tokens(path.read_bytes().decode("latin-1"))
+    text = path.read_bytes().decode("latin-1")
+    _same_tokens(text)
+    _same_entries(text)
 
 
 def test_one_pass_reader_reads_plain_files() -> None:
     # ... and does read them (or the build would be as slow as before).
-    text = (FIXTURES / "plurals.po").read_text(encoding="utf-8")
-    assert pofile._tokenize_plain(text) == _line_by_line(text)
+    for name in ("plurals.po", "msgctxt.po", "comments.po", "flags.po"):
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        assert pofile._tokenize_plain(text) == _line_by_line(text)
+        assert pofile._plain_entries(text) == _general(text)
 
 
 _PO_PIECES = st.sampled_from(
@@ -304,6 +323,8 @@ _PO_PIECES = st.sampled_from(
         *("msgid[0]", "msgidx", "msgstr2", "domain", "#~", "#|", "#~|", "#, fuzzy", "#: a.md:1"),
         *('"', '""', '"a b"', '"\\n"', '"\\"', '"\\\\"', '"\\x41"', '"\\101"', '"\\q"'),
         *(" ", "\t", "\n", "\r\n", "\r", "\\\n", "\f", "\u00a0", "é", "[", "]", "#"),
+        *('msgid "a"\n', 'msgstr "b"\n', 'msgctxt "c"\n', 'msgid_plural "p"\n', "#. x\n"),
+        *('msgstr[0] "y"\n', 'msgstr[1] "z"\n', '"more"\n', "\n", '#~ msgid "o"\n', "#: a.md:1\n"),
     ]
 )
 
@@ -312,6 +333,33 @@ _PO_PIECES = st.sampled_from(
 @given(st.lists(_PO_PIECES, max_size=30).map("".join))
 def test_one_pass_reader_agrees_with_the_lexer_on_any_text(text: str) -> None:
     _same_tokens(text)
+    _same_entries(text)
+
+
+_MUTATION = st.tuples(st.sampled_from(["delete", "repeat", "swap", "cut"]), st.integers(0, 10**6))
+
+
+def _mutated(text: str, mutations: list[tuple[str, int]]) -> str:
+    """``text`` with some of its lines deleted, repeated, swapped or cut short."""
+    lines = text.split("\n")
+    for operation, seed in mutations:
+        k = seed % len(lines)
+        if operation == "delete" and len(lines) > 1:
+            del lines[k]
+        elif operation == "repeat":
+            lines.insert(k, lines[seed // 7 % len(lines)])
+        elif operation == "swap":
+            j = seed // 7 % len(lines)
+            lines[k], lines[j] = lines[j], lines[k]
+        else:
+            lines[k] = lines[k][: seed // 7 % (len(lines[k]) + 1)]
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(GOOD), st.lists(_MUTATION, max_size=3))
+def test_one_pass_reader_agrees_on_damaged_fixtures(path: Path, mutations) -> None:
+    _same_entries(_mutated(path.read_bytes().decode("latin-1"), mutations))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -319,6 +367,9 @@ def test_one_pass_reader_agrees_with_the_lexer_on_any_text(text: str) -> None:
 def test_one_pass_reader_reads_what_we_write(po: PoFile) -> None:
     text = format_po(po)
     assert pofile._tokenize_plain(text) == _line_by_line(text)
+    _same_entries(text)
+    if not any(entry.obsolete or entry.previous_msgid is not None for entry in po.entries):
+        assert pofile._plain_entries(text) is not None
 
 
 # ----------------------------------------------------- other readers agree

@@ -102,7 +102,9 @@ def parse_po(data: bytes, *, path: str) -> PoFile:
         data = data[len(codecs.BOM_UTF8) :]
     charset = _sniff_charset(data, path)
     text = _decode(data, charset, path)
-    entries = _Parser(_tokenize(text, path, charset), path).parse()
+    entries = _plain_entries(text.replace("\r\n", "\n"))
+    if entries is None:
+        entries = _Parser(_tokenize(text, path, charset), path).parse()
     if not entries:
         raise CatalogError("empty catalog: no header entry and no messages", path=path, line=1)
     header = PoEntry(msgid="")
@@ -268,6 +270,96 @@ def _tokenize_plain(text: str) -> list[_Token] | None:
         else:
             break
     return tokens if position == len(text) else None
+
+
+def _plain_entries(text: str) -> list[PoEntry] | None:
+    """The entries of ``text`` read in the one pass of :func:`_tokenize_plain`, when every entry
+    is live and without previous strings; None for anything else (``#~``, ``#|``, splicing,
+    byte escapes, an error), which :class:`_Parser` reads from the tokens."""
+    if "\\\n" in text:
+        return None
+    entries: list[PoEntry] = []
+    comments: list[str] = []
+    entry: PoEntry | None = None
+    stage, index, parts = "", None, None  # the keyword whose strings are being read
+    number, position = 1, 0
+    for match in _PLAIN_TOKEN.finditer(text):
+        if match.start() != position:
+            return None
+        position = match.end()
+        lead = match.group("lead")
+        if "\n" in lead:
+            number += lead.count("\n")
+        kind = match.lastgroup
+        if kind == "string":
+            if parts is None:
+                return None
+            value = match.group("string")
+            if "\\" in value:
+                value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
+            parts.append(value)
+            continue
+        if parts is not None:  # the keyword's strings end here
+            if not parts or entry is None:
+                return None
+            _set_string(entry, stage, index, "".join(parts))
+            parts = None
+        if kind == "keyword" or kind == "index":
+            word = match.group("keyword")
+            found = match.group("index")
+            index = None if found is None else int(found)
+            if word == "msgctxt" or (word == "msgid" and stage != "msgctxt"):
+                if entry is not None:
+                    if stage not in ("msgstr", "msgstr[]"):
+                        return None
+                    entries.append(entry)
+                entry = PoEntry(msgid="", line=number)
+                for comment in comments:
+                    _add_comment(entry, comment)
+                comments = []
+            elif entry is None or not _follows(word, index, stage, entry):
+                return None
+            stage, parts = (word if index is None else "msgstr[]"), []
+        elif kind == "comment":
+            if entry is not None:
+                if stage not in ("msgstr", "msgstr[]"):
+                    return None
+                entries.append(entry)
+                entry, stage = None, ""
+            comments.append(match.group("comment"))
+        elif kind == "marks":
+            return None
+        else:
+            break
+    if position != len(text):
+        return None
+    if entry is not None:
+        if stage not in ("msgstr", "msgstr[]"):
+            return None
+        entries.append(entry)
+    return entries
+
+
+def _follows(keyword: str, index: int | None, stage: str, entry: PoEntry) -> bool:
+    """Whether ``keyword`` (``msgstr[index]``) may come after the strings of ``stage``."""
+    if keyword == "msgid":
+        return stage == "msgctxt"
+    if keyword == "msgid_plural" or (keyword == "msgstr" and index is None):
+        return stage == "msgid"
+    return stage in ("msgid_plural", "msgstr[]") and index == len(entry.msgstr_plural)
+
+
+def _set_string(entry: PoEntry, keyword: str, index: int | None, value: str) -> None:
+    if keyword == "msgstr":
+        entry.msgstr = value
+    elif keyword == "msgid":
+        entry.msgid = value
+    elif keyword == "msgctxt":
+        entry.msgctxt = value
+    elif keyword == "msgid_plural":
+        entry.msgid_plural = value
+    else:
+        entry.msgstr_plural[index] = value  # type: ignore[index]
 
 
 def _logical_lines(text: str) -> Iterator[tuple[str, list[int], int]]:
