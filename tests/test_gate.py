@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from locpipe.cli import main
+from locpipe.gate import _ASCII_DIGITS, _NOT_ALPHANUMERIC
 from locpipe.pofile import encode_po, parse_po
 from tests.conftest import ARTICLE_CAVEATS
 from tests.markdown_html import FIXTURES
@@ -302,3 +305,13 @@ def test_a_caveat_with_a_reference_link_is_seen_on_the_page(project, capsys):
     code, out = check(project, capsys)
     assert "C010" not in out, out
     assert code == 0, out
+
+
+def test_digits_and_letters_of_every_character_are_read_as_python_defines_them():
+    """The gate's fast tables agree with ``str.isdigit``/``unicodedata.digit`` (C009) and
+    ``str.isalnum`` (C006) on every code point."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        digit = str(unicodedata.digit(char)) if char.isdigit() else char
+        assert char.translate(_ASCII_DIGITS) == digit, hex(code)
+        assert (_NOT_ALPHANUMERIC.sub("", char) == char) == char.isalnum(), hex(code)

@@ -208,8 +208,13 @@ RULES = {
 }
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
+
+
+@functools.lru_cache(maxsize=4096)
 def _letters(text: str) -> str:
-    return "".join(char for char in fold(plain_text(text)) if char.isalnum())
+    """The letters and digits ``text`` shows, case-folded."""
+    return _NOT_ALPHANUMERIC.sub("", fold(plain_text(text)))
 
 
 def _describe(item: Markup) -> str:
@@ -287,10 +292,23 @@ def _unmasked(url: str) -> str:
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
 
 
+class _AsciiDigits(dict):
+    """A ``str.translate`` table, filled as characters come: each digit (of any script,
+    superscripts too) to its ASCII digit, anything else to itself."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        self[code] = ord(str(unicodedata.digit(char))) if char.isdigit() else code
+        return self[code]
+
+
+_ASCII_DIGITS = _AsciiDigits()
+
+
+@functools.lru_cache(maxsize=4096)
 def _numbers(text: str) -> Counter[str]:
-    digits = "".join(
-        str(unicodedata.digit(char)) if char.isdigit() else char for char in plain_text(text)
-    )
+    """The numbers ``text`` shows, and its percent signs (cached: callers only compare it)."""
+    digits = plain_text(text).translate(_ASCII_DIGITS)
     numbers: Counter[str] = Counter()
     for match in _NUMBER.finditer(digits):
         numbers[re.sub(r"[.,\u066b\u066c]", ".", match.group())] += 1
