@@ -13,6 +13,8 @@ where a unit's line breaks cannot be told from its text; they must be the full p
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,7 +29,13 @@ from locpipe.parser import (
     make_renderer,
     parse_inline,
 )
-from locpipe.render import LocalizedDocument, localize_with, page_document
+from locpipe.render import (
+    LocalizedDocument,
+    inline_markup,
+    localize_with,
+    markup_of,
+    page_document,
+)
 from locpipe.segment import SourceError, _units, parse_document
 from tests.markdown_html import CLOSE, OPEN, load_examples
 from tests.test_segment_properties import DOCUMENTS, HOSTILE, SETTINGS
@@ -189,3 +197,24 @@ def test_a_parser_with_other_rules_is_never_skipped():
     md = MarkdownIt("commonmark", {"typographer": True}).enable(["replacements"])
     assert _children(md, "a -- b (c)") == md.parseInline("a -- b (c)")[0].children
     assert _children(md, "a -- b (c)")[0].content == "a – b ©"
+
+
+def _markup_by_full_parser(text: str, flavor: Flavor) -> tuple:
+    md = copy.copy(make_renderer(flavor))
+    md.validateLink = lambda url: True
+    return tuple(markup_of(md.parseInline(text)[0].children or []))
+
+
+@pytest.mark.parametrize(("markdown", "flavor"), CASES)
+def test_the_markup_parser_finds_the_markup_of_the_full_parser(markdown, flavor):
+    """The gate's reduced parser (links of any scheme) finds what the full one finds."""
+    for token in make_parser(flavor).parse(markdown.replace("\0", "\ufffd")):
+        if token.type == "inline":
+            expected = _markup_by_full_parser(token.content, flavor)
+            assert inline_markup.__wrapped__(token.content, flavor) == expected
+
+
+@SETTINGS
+@given(HOSTILE)
+def test_the_markup_parser_finds_the_markup_of_hostile_text(text):
+    assert inline_markup.__wrapped__(text, "gfm") == _markup_by_full_parser(text, "gfm")

@@ -85,6 +85,19 @@ def make_newline_parser(flavor: Flavor = "gfm") -> MarkdownIt:
 
 
 @functools.cache
+def make_markup_parser(flavor: Flavor = "gfm") -> MarkdownIt:
+    """A parser that finds the links, images, code spans and raw HTML the renderer finds, with
+    links of every scheme taken as links (markdown-it shows a ``javascript:`` link as text; a
+    checker must see it), and no other inline rule: the same ones decide what holds a newline
+    and what is markup (see :data:`_NEWLINE_RULES`)."""
+    md = _syntax(flavor)
+    md.inline.ruler.enableOnly([n for n in _NEWLINE_RULES if n in md.inline.ruler.get_all_rules()])
+    md.inline.ruler2.enableOnly([])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+@functools.cache
 def make_block_parser(flavor: Flavor = "gfm") -> MarkdownIt:
     """:func:`make_parser` without its inline pass: ``inline`` tokens are left without children,
     for :func:`parse_inline` to fill when (and if) they are needed."""

@@ -7,7 +7,6 @@ lacks is sanitized here (raw HTML through nh3, links and images dropped), gate o
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import html
@@ -18,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import nh3
-from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
@@ -26,7 +24,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from locpipe.catalog import key_of
 from locpipe.model import Message
-from locpipe.parser import MARKUP_STARTS, Flavor, make_renderer, parse_inline
+from locpipe.parser import (
+    MARKUP_STARTS,
+    Flavor,
+    make_markup_parser,
+    make_renderer,
+    parse_inline,
+)
 from locpipe.pofile import PoFile
 from locpipe.segment import Document, Unit, is_directive_block, parse_document
 
@@ -304,17 +308,9 @@ def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
         return ()
     return tuple(
         item
-        for token in _any_scheme_parser(flavor).parseInline(text)
+        for token in make_markup_parser(flavor).parseInline(text)
         for item in markup_of(token.children or [])
     )
-
-
-@functools.cache
-def _any_scheme_parser(flavor: Flavor) -> MarkdownIt:
-    # A shallow copy shares the (read-only) rule chains; only link validation differs.
-    parser = copy.copy(make_renderer(flavor))
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]
-    return parser
 
 
 #: What raw HTML that a translation added keeps once sanitized: inline formatting only. No
