@@ -116,8 +116,8 @@ def parse_inline(
     """Give these ``inline`` tokens (their children still empty) the children the full parse of
     their document gives them: the core rules that follow the block pass, run on them alone.
 
-    ``md``: the parser to use (default: :func:`make_parser`'s). Content no inline rule can
-    match becomes its one text token without a parse (see :func:`inline_children`).
+    ``md``: the parser to use (default: :func:`make_parser`'s). Content in which no inline rule
+    can start becomes its one text token without a parse (see :data:`_INLINE_RULE_STARTS`).
     """
     md = md or make_parser(flavor)
     if _only_known_rules(md):

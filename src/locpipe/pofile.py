@@ -226,87 +226,85 @@ _PLAIN_TOKEN = re.compile(
 _ESCAPE_RE = re.compile(r"\\(.)")
 
 
-def _tokenize_plain(text: str) -> list[_Token] | None:
-    """The tokens of ``text`` in one pass of one regular expression, or None when the file has
-    anything else (splicing, byte escapes, an error): :func:`_tokenize` then reads it line by
-    line, and reports any error at its line."""
+def _plain_scan(text: str) -> Iterator[tuple[str, re.Match[str] | None, int, bool]]:
+    """(kind, match, line number, whether a newline came first) of each token of ``text``, in
+    one pass of :data:`_PLAIN_TOKEN`, ending with kind ``"end"``; or kind ``"gap"`` (and no
+    match) where the file has anything else: splicing, byte escapes, an error. The readers then
+    decline it."""
     if "\\\n" in text:
-        return None
-    tokens: list[_Token] = []
-    append = tokens.append
-    number, obsolete, previous, position = 1, False, False, 0
+        yield "gap", None, 0, False
+        return
+    number, position = 1, 0
     for match in _PLAIN_TOKEN.finditer(text):
         if match.start() != position:
-            return None
+            break
         position = match.end()
         lead = match.group("lead")
-        if "\n" in lead:
-            number, obsolete, previous = number + lead.count("\n"), False, False
-        kind = match.lastgroup
+        newline = "\n" in lead
+        if newline:
+            number += lead.count("\n")
+        kind = match.lastgroup or ""
+        yield ("keyword" if kind == "index" else kind), match, number, newline  # msgstr[N]
+        if kind == "end":
+            return
+    yield "gap", None, number, False
+
+
+def _plain_string(match: re.Match[str]) -> str:
+    value = match.group("string")
+    if "\\" in value:
+        value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
+    return value
+
+
+def _tokenize_plain(text: str) -> list[_Token] | None:
+    """The tokens of ``text`` read by :func:`_plain_scan`, or None when it declines the file:
+    :func:`_tokenize` then reads it line by line, and reports any error at its line."""
+    tokens: list[_Token] = []
+    obsolete = previous = False
+    for kind, match, number, newline in _plain_scan(text):
+        if match is None:
+            return None
+        if newline:
+            obsolete = previous = False
         if kind == "string":
-            value = match.group("string")
-            if "\\" in value:
-                value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
-            append(_Token("string", value, number, obsolete, previous))
-        elif kind == "keyword" or kind == "index":  # the last group matched: msgstr[N]
-            index = match.group("index")
-            word = match.group("keyword")
-            append(
-                _Token(
-                    "keyword",
-                    word,
-                    number,
-                    obsolete,
-                    previous,
-                    None if index is None else int(index),
-                )
-            )
+            tokens.append(_Token("string", _plain_string(match), number, obsolete, previous))
+        elif kind == "keyword":
+            word, index = match.group("keyword", "index")
+            plural = None if index is None else int(index)
+            tokens.append(_Token("keyword", word, number, obsolete, previous, plural))
         elif kind == "comment":
-            append(_Token("comment", match.group("comment"), number, obsolete, previous))
+            tokens.append(_Token("comment", match.group("comment"), number, obsolete, previous))
         elif kind == "marks":
             marks = match.group("marks")
             obsolete = obsolete or marks.startswith("#~")
             previous = previous or marks.endswith("|")
-        else:
-            break
-    return tokens if position == len(text) else None
+    return tokens
 
 
 def _plain_entries(text: str) -> list[PoEntry] | None:
-    """The entries of ``text`` read in the one pass of :func:`_tokenize_plain`, when every entry
-    is live and without previous strings; None for anything else (``#~``, ``#|``, splicing,
-    byte escapes, an error), which :class:`_Parser` reads from the tokens."""
-    if "\\\n" in text:
-        return None
+    """The entries of ``text`` read by :func:`_plain_scan`, when every entry is live and
+    without previous strings; None for anything else (``#~``, ``#|``, a file the scan
+    declines, an error), which :class:`_Parser` reads from the tokens."""
     entries: list[PoEntry] = []
     comments: list[str] = []
     entry: PoEntry | None = None
     stage, index, parts = "", None, None  # the keyword whose strings are being read
-    number, position = 1, 0
-    for match in _PLAIN_TOKEN.finditer(text):
-        if match.start() != position:
+    for kind, match, number, _ in _plain_scan(text):
+        if match is None or kind == "marks":
             return None
-        position = match.end()
-        lead = match.group("lead")
-        if "\n" in lead:
-            number += lead.count("\n")
-        kind = match.lastgroup
         if kind == "string":
             if parts is None:
                 return None
-            value = match.group("string")
-            if "\\" in value:
-                value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
-            parts.append(value)
+            parts.append(_plain_string(match))
             continue
         if parts is not None:  # the keyword's strings end here
             if not parts or entry is None:
                 return None
             _set_string(entry, stage, index, "".join(parts))
             parts = None
-        if kind == "keyword" or kind == "index":
-            word = match.group("keyword")
-            found = match.group("index")
+        if kind == "keyword":
+            word, found = match.group("keyword", "index")
             index = None if found is None else int(found)
             if word == "msgctxt" or (word == "msgid" and stage != "msgctxt"):
                 if entry is not None:
@@ -327,12 +325,6 @@ def _plain_entries(text: str) -> list[PoEntry] | None:
                 entries.append(entry)
                 entry, stage = None, ""
             comments.append(match.group("comment"))
-        elif kind == "marks":
-            return None
-        else:
-            break
-    if position != len(text):
-        return None
     if entry is not None:
         if stage not in ("msgstr", "msgstr[]"):
             return None
