@@ -290,6 +290,8 @@ def _unmasked(url: str) -> str:
 
 
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
+_DECIMAL_MARK = re.compile(r"[.,\u066b\u066c]")
+_PERCENT = re.compile(r"[%٪％]")
 
 
 class _AsciiDigits(dict):
@@ -311,8 +313,8 @@ def _numbers(text: str) -> Counter[str]:
     digits = plain_text(text).translate(_ASCII_DIGITS)
     numbers: Counter[str] = Counter()
     for match in _NUMBER.finditer(digits):
-        numbers[re.sub(r"[.,\u066b\u066c]", ".", match.group())] += 1
-    numbers["%"] = len(re.findall(r"[%٪％]", digits))
+        numbers[_DECIMAL_MARK.sub(".", match.group())] += 1
+    numbers["%"] = len(_PERCENT.findall(digits))
     return +numbers
 
 

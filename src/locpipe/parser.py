@@ -154,6 +154,10 @@ def _syntax(flavor: Flavor) -> MarkdownIt:
         md.enable(["table", "strikethrough"])
         md.use(front_matter_plugin)
         _replace_rule(md.block.ruler, "front_matter", _at_document_start)
+    # Pure functions of a URL, called for every link of every page (a link comes back in each
+    # locale): remember their answers.
+    for name in ("normalizeLink", "normalizeLinkText", "validateLink"):
+        setattr(md, name, functools.lru_cache(maxsize=8192)(getattr(md, name)))
     return md
 
 

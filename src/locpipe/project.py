@@ -86,8 +86,9 @@ def current_template(config: Config, document: str) -> PoFile:
     return template
 
 
-def read_catalog(config: Config, locale: str, document: str) -> PoFile:
-    path = config.catalog_path(locale, document)
+def read_catalog(config: Config, locale: str, document: str, path: Path | None = None) -> PoFile:
+    """The catalog of ``document`` in ``locale`` (at ``path``, when already found)."""
+    path = path or config.catalog_path(locale, document)
     shown = config.relative(path)
     if not path.exists():
         # A document added since the locale was created: say how to get its catalog.

@@ -267,6 +267,10 @@ def render_localized(
 # --- untrusted translations ----------------------------------------------------------------------
 
 
+_BLANKS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+
+
 class Markup(NamedTuple):
     """A piece of inline markup that is more than text, as a translation must keep it."""
 
@@ -292,7 +296,7 @@ def _markup_item(token: Token) -> Markup | None:
     if token.type == "code_inline":
         return Markup("code", token.content)
     if token.type == "html_inline":
-        return Markup("html", re.sub(r"\s+", " ", token.content))
+        return Markup("html", _BLANKS.sub(" ", token.content))
     return None
 
 
@@ -505,7 +509,7 @@ def _hides(node: LexborNode) -> bool:
 
 
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,14 +556,14 @@ def inline_text(document: Document, token_index: int) -> str:
     renderer = make_renderer(document.flavor)  # type: ignore[arg-type]
     children = document.tokens[token_index].children or []
     rendered = renderer.renderer.renderInline(children, renderer.options, {})
-    return _squeeze(html.unescape(re.sub(r"<[^>]*>", "", rendered)))
+    return _squeeze(html.unescape(_TAG.sub("", rendered)))
 
 
 @functools.lru_cache(maxsize=4096)
 def plain_text(inline_markdown: str, flavor: str = "gfm") -> str:
     """What inline Markdown says, as text: every character a reader could be shown."""
     rendered = make_renderer(flavor).renderInline(inline_markdown)  # type: ignore[arg-type]
-    text = re.sub(r"<[^>]*>", "", rendered)
+    text = _TAG.sub("", rendered)
     return _squeeze(html.unescape(text))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -164,9 +165,8 @@ def _render_template(env: jinja2.Environment, name: str, **context: object) -> s
 
 
 def _catalog_or_none(config: Config, locale: str, document: str) -> PoFile | None:
-    if not config.catalog_path(locale, document).exists():
-        return None
-    return read_catalog(config, locale, document)
+    path = config.catalog_path(locale, document)
+    return read_catalog(config, locale, document, path) if path.exists() else None
 
 
 def parse_source(config: Config, name: str, *, inline: bool = True) -> Document:
@@ -256,6 +256,7 @@ def _title_and_description(source: Document) -> Head:
     return title, description
 
 
+@functools.cache
 def _direction(locale: str) -> str:
     if locale == "en_XA":
         return "ltr"
@@ -266,6 +267,7 @@ def _hreflang(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+@functools.cache
 def native_name(locale: str) -> str:
     if locale == "en_XA":
         return "Pseudo-English"
