@@ -315,3 +315,14 @@ def test_digits_and_letters_of_every_character_are_read_as_python_defines_them()
         digit = str(unicodedata.digit(char)) if char.isdigit() else char
         assert char.translate(_ASCII_DIGITS) == digit, hex(code)
         assert (_NOT_ALPHANUMERIC.sub("", char) == char) == char.isalnum(), hex(code)
+
+
+def test_raw_html_that_hides_the_whole_page_fails_every_caveat(project, capsys):
+    """An "<html hidden>" anywhere gives the page's root element that attribute (as a browser
+    builds the page): no caveat is visible, and the gate says so for each, without a crash."""
+    article = project / "source" / "article.md"
+    article.write_text(article.read_text() + "\n<html hidden>\n")
+    status, out = check(project, capsys)
+    assert status == 1
+    hidden = [line for line in out.splitlines() if " C010 es " in line]
+    assert len(hidden) == len(ARTICLE_CAVEATS), out

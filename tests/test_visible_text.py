@@ -55,6 +55,29 @@ CASES = {
         f"{CALLOUT}c</div>",
         None,
     ),
+    "a late <html hidden> hides the whole page": (
+        f"<p>a</p>{CALLOUT}c</div><html hidden>",
+        "",
+        None,
+    ),
+    "<body hidden>": (f"<body hidden>{CALLOUT}c</div></body>", "", None),
+    "hiding inside SVG and MathML": (
+        f'<svg><style>s</style><g style="display:none"><text>t</text></g></svg>'
+        f"<math><mi hidden>m</mi></math>{CALLOUT}c</div>",
+        "c",
+        "c",
+    ),
+    "hidden inside a template's content": (
+        f"<template><p hidden>a</p><template><b hidden>b</b></template></template>{CALLOUT}c</div>",
+        "c",
+        "c",
+    ),
+    "<plaintext> takes the rest as text": (
+        f"<plaintext>{CALLOUT}c</div>",
+        f"{CALLOUT}c</div>",
+        None,
+    ),
+    "deep nesting": ("<div>" * 5000 + f"{CALLOUT}deep</div>" + "</div>" * 5000, "deep", "deep"),
     "one caveat in two callouts": (
         f"{CALLOUT}first</div><p>x</p>{CALLOUT}second</div>",
         "firstxsecond",

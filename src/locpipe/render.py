@@ -531,7 +531,11 @@ def visible_text(page_html: str) -> VisibleText:
     hiding = [node for node in tree.css(_MAY_HIDE) if _hides(node)]
     hidden_ids = {node.mem_id for node in hiding}
     # Only the outermost: a node inside one already removed is gone with it.
-    for node in [node for node in hiding if not _inside(node, hidden_ids)]:
+    outermost = [node for node in hiding if not _inside(node, hidden_ids)]
+    if any(node.parent is None or node.tag == "html" for node in outermost):
+        # "<html hidden>" anywhere gives the root element its attribute: nothing shows.
+        return VisibleText(page="", callouts={})
+    for node in outermost:
         node.decompose()
     callouts: dict[str, list[str]] = {}
     for node in tree.css("[data-caveat]"):
