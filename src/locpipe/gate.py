@@ -300,8 +300,10 @@ class _AsciiDigits(dict):
 
     def __missing__(self, code: int) -> int:
         char = chr(code)
-        self[code] = ord(str(unicodedata.digit(char))) if char.isdigit() else code
-        return self[code]
+        found = ord(str(unicodedata.digit(char))) if char.isdigit() else code
+        if len(self) < 65536:  # a hostile text of every code point must not grow it further
+            self[code] = found
+        return found
 
 
 _ASCII_DIGITS = _AsciiDigits()
