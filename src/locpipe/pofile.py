@@ -101,8 +101,10 @@ def parse_po(data: bytes, *, path: str) -> PoFile:
         # msgcat itself rejects a BOM, but editors on Windows write one.
         data = data[len(codecs.BOM_UTF8) :]
     charset = _sniff_charset(data, path)
-    text = _decode(data, charset, path)
-    entries = _plain_entries(text.replace("\r\n", "\n"))
+    text = _decode(data, charset, path).replace("\r\n", "\n")
+    # Obsolete entries and previous strings are for the token parser: scan for them only once.
+    plain = "#~" not in text and "#|" not in text
+    entries = _plain_entries(text) if plain else None
     if entries is None:
         entries = _Parser(_tokenize(text, path, charset), path).parse()
     if not entries:

@@ -360,18 +360,14 @@ class TrustedMarkup:
 
 def trusted_markup(source: Document) -> TrustedMarkup:
     """The markup of ``source``, found once for all its pages."""
-    by_token = {
-        unit.token_index: frozenset(markup_of(source.tokens[unit.token_index].children or []))
-        for unit in source.units
-    }
-    everywhere = {
-        item
-        for token in source.tokens
+    inline = {
+        index: frozenset(markup_of(token.children or []))
+        for index, token in enumerate(source.tokens)
         if token.type == "inline"
-        for item in markup_of(token.children or [])
     }
+    by_token = {unit.token_index: inline[unit.token_index] for unit in source.units}
     blocks = {token.content for token in source.tokens if token.type == "html_block"}
-    return TrustedMarkup(frozenset(everywhere), by_token, frozenset(blocks))
+    return TrustedMarkup(frozenset().union(*inline.values()), by_token, frozenset(blocks))
 
 
 def _sanitize_translations(
