@@ -277,24 +277,37 @@ def test_a_template_header_is_complete(project: Project) -> None:
     )
 
 
+def with_one_plural_form(text: str) -> str:
+    """``text``, a French catalog, with a Plural-Forms header (one line or wrapped) saying one form."""
+    changed, count = re.subn(
+        r'"Plural-Forms: .*?\\n"\n',
+        r'"Plural-Forms: nplurals=1; plural=0;\\n"\n',
+        text,
+        count=1,
+        flags=re.S,
+    )
+    assert count == 1
+    return changed
+
+
 # --- init ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("code", "folder", "nplurals", "team"),
     [
-        ("ar", "ar", 6, "Arabic"),
-        ("ja", "ja", 1, "Japanese"),
-        ("fr", "fr", 2, "French"),
-        ("pt-br", "pt_BR", 2, "Portuguese (Brazil)"),
-        ("PT_br", "pt_BR", 2, "Portuguese (Brazil)"),
-        ("zh-hans", "zh_Hans", 1, "Chinese (Simplified)"),
-        ("sr-Latn", "sr_Latn", 3, "Serbian (Latin)"),
-        ("es-419", "es_419", 2, "Spanish (Latin America)"),
+        ("ar", "ar", {6}, "Arabic"),
+        ("ja", "ja", {1}, "Japanese"),
+        ("fr", "fr", {2, 3}, "French"),
+        ("pt-br", "pt_BR", {2, 3}, "Portuguese (Brazil)"),
+        ("PT_br", "pt_BR", {2, 3}, "Portuguese (Brazil)"),
+        ("zh-hans", "zh_Hans", {1}, "Chinese (Simplified)"),
+        ("sr-Latn", "sr_Latn", {3}, "Serbian (Latin)"),
+        ("es-419", "es_419", {2, 3}, "Spanish (Latin America)"),
     ],
 )
 def test_init_creates_a_catalog_with_a_complete_header_for_the_locale(
-    project: Project, gettext: Gettext, code: str, folder: str, nplurals: int, team: str
+    project: Project, gettext: Gettext, code: str, folder: str, nplurals: set[int], team: str
 ) -> None:
     result = project.ok("init", code)
     assert f"locales/{folder}/LC_MESSAGES/article.po: created" in result.err
@@ -302,8 +315,8 @@ def test_init_creates_a_catalog_with_a_complete_header_for_the_locale(
     fields = dict(catalog.header_fields())
     plural = get_plural(folder)
     assert (fields["Language"], fields["Language-Team"]) == (folder, team)
-    assert plural.num_plurals == nplurals
-    assert fields["Plural-Forms"] == f"nplurals={nplurals}; plural={plural.plural_expr};"
+    assert plural.num_plurals in nplurals  # two or three for Romance languages, by Babel version
+    assert fields["Plural-Forms"] == f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
     assert fields["Content-Type"] == "text/plain; charset=UTF-8"
     assert fields["PO-Revision-Date"] == fields["POT-Creation-Date"] == EPOCH_DATE
     assert not catalog.header.fuzzy
@@ -700,7 +713,7 @@ def test_compile_twice_changes_no_byte(project: Project) -> None:
         ),
         (
             # msgfmt cannot know that French has two forms; Babel's plural rules do.
-            lambda text: text.replace("nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;"),
+            lambda text: with_one_plural_form(text),
             "contradicts locale fr",
         ),
     ],
@@ -1212,12 +1225,12 @@ def broken_catalog(project: Project, damage: str) -> tuple[str, int, str]:
         path.write_bytes(data + f'\nmsgid "{TITLE}"\nmsgstr "x"\n'.encode())
         return shown, lines + 2, f"duplicate message definition (first defined at line {first})"
     if damage == "plural forms":
-        path.write_bytes(data.replace(b"nplurals=2; plural=(n > 1);", b"nplurals=1; plural=0;"))
+        path.write_bytes(with_one_plural_form(data.decode()).encode())
         return (
             shown,
             2,
             "Plural-Forms header 'nplurals=1; plural=0;' contradicts locale fr "
-            "(expected nplurals=2)",
+            "(expected nplurals=2 or nplurals=3)",
         )
     if damage == "not UTF-8":
         path.write_bytes(data + b'\nmsgid "Bad"\nmsgstr "caf\xe9"\n')

@@ -132,6 +132,23 @@ def plural_forms(locale: str) -> tuple[int, str]:
     return plural.num_plurals, plural.plural_expr
 
 
+def accepted_plural_counts(locale: str) -> frozenset[int]:
+    """The ``nplurals`` values a catalog for ``locale`` may declare.
+
+    Babel's own count, and, where CLDR gives the language a "many" category for exact
+    millions only (French, Spanish, Italian, Portuguese, Catalan since CLDR 42), the count
+    without it too: GNU gettext and older Babel tables write two forms there, newer Babel
+    three, and both are correct catalogs in the hands of translators.
+    """
+    language = "en" if locale == "en_XA" else locale
+    counts = {get_plural(language).num_plurals}
+    categories = Locale.parse(language).plural_form.rules
+    if "mod 1000000" in categories.get("many", ""):
+        with_many = len(categories) + 1  # CLDR never lists "other": it is what is left
+        counts |= {with_many, with_many - 1}
+    return frozenset(counts)
+
+
 def plural_forms_header(locale: str) -> str:
     count, expression = plural_forms(locale)
     return f"nplurals={count}; plural={expression};"
@@ -199,11 +216,11 @@ def check_plural_header(catalog: PoFile, locale: str, *, path: str) -> None:
     if declared is None:
         return
     match = re.search(r"nplurals\s*=\s*(\d+)", declared)
-    expected, _ = plural_forms(locale)
-    if match is None or int(match.group(1)) != expected:
+    accepted = accepted_plural_counts(locale)
+    if match is None or int(match.group(1)) not in accepted:
+        expected = " or ".join(f"nplurals={count}" for count in sorted(accepted))
         raise CatalogError(
-            f"Plural-Forms header {declared!r} contradicts locale {locale} "
-            f"(expected nplurals={expected})",
+            f"Plural-Forms header {declared!r} contradicts locale {locale} (expected {expected})",
             path=path,
             line=catalog.header.line or 1,
         )
