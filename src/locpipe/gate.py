@@ -25,7 +25,6 @@ from locpipe.catalog import caveat_of, key_of
 from locpipe.config import Config
 from locpipe.errors import ConfigError
 from locpipe.model import Message
-from locpipe.parser import make_renderer
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry, missing_terms
 from locpipe.render import (
@@ -34,6 +33,7 @@ from locpipe.render import (
     VisibleText,
     inline_markup,
     plain_text,
+    read_inline,
     visible_text,
 )
 
@@ -135,7 +135,7 @@ def broken_markup(locale: str, msgid: str, msgstr: str, terms) -> str | None:
         return "unbalanced markup is shown as text: " + ", ".join(
             f"{char!r} x{count}" for char, count in sorted(leaked.items())
         )
-    if _emphasis(msgid) != _emphasis(msgstr):
+    if read_inline(msgid).emphasis != read_inline(msgstr).emphasis:
         return "emphasis differs from the English (an unclosed or extra delimiter?)"
     return None
 
@@ -325,20 +325,6 @@ def _delimiters_shown(text: str) -> Counter[str]:
     return Counter(char for char in shown if char in "*_`~")
 
 
-@functools.lru_cache(maxsize=4096)
-def _emphasis(text: str) -> Counter[str]:
-    """How many of each emphasis ``text`` makes (cached: a msgid is checked in every locale;
-    callers never change the result)."""
-    kinds: Counter[str] = Counter()
-    if not any(char in text for char in "*_~"):
-        return kinds  # no delimiter, no emphasis
-    for token in make_renderer().parseInline(text):
-        for child in token.children or []:
-            if child.type in ("em_open", "strong_open", "s_open"):
-                kinds[child.type] += 1
-    return kinds
-
-
 # --- checking a locale ---------------------------------------------------------------------------
 
 
@@ -405,7 +391,7 @@ def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> l
         )
         trusted = set(inline_markup(msgid))
         for msgstr in msgstrs:
-            if trusted.issuperset(inline_markup(msgstr)):
+            if not _may_hold_links_or_html(msgstr) or trusted.issuperset(inline_markup(msgstr)):
                 continue  # every rule looks only at markup the English lacks: none here
             for code, rule in UNTRUSTED_RULES:
                 failure = rule(locale, msgid, msgstr, None)
@@ -414,6 +400,12 @@ def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> l
                         Finding(code, locale, caveat, catalog_path, entry.line, failure)
                     )
     return findings
+
+
+def _may_hold_links_or_html(text: str) -> bool:
+    """Whether ``text`` could hold a link, an image or raw HTML, the only markup that the
+    untrusted-markup rules look at: each needs a "[" or a "<" (an autolink is one too)."""
+    return "[" in text or "<" in text
 
 
 def _check_message(

@@ -12,6 +12,7 @@ import functools
 import html
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -553,18 +554,38 @@ def _inside(node: LexborNode, ids: set[int]) -> bool:
 
 def inline_text(document: Document, token_index: int) -> str:
     """The text one unit of a parsed document shows, with its reference links resolved."""
-    renderer = make_renderer(document.flavor)  # type: ignore[arg-type]
-    children = document.tokens[token_index].children or []
+    return _shown_text(document.tokens[token_index].children or [], document.flavor)
+
+
+def _shown_text(children: list[Token], flavor: str) -> str:
+    renderer = make_renderer(flavor)  # type: ignore[arg-type]
     rendered = renderer.renderer.renderInline(children, renderer.options, {})
     return _squeeze(html.unescape(_TAG.sub("", rendered)))
 
 
+class InlineReading(NamedTuple):
+    """What a checker reads in inline Markdown, from one parse of it."""
+
+    text: str
+    """Every character a reader could be shown (see :func:`plain_text`)."""
+    emphasis: Counter[str]
+    """How many emphasis, strong emphasis and strikethrough spans it makes, by opening type."""
+
+
+_EMPHASIS_OPENINGS = frozenset({"em_open", "strong_open", "s_open"})
+
+
 @functools.lru_cache(maxsize=4096)
+def read_inline(inline_markdown: str, flavor: str = "gfm") -> InlineReading:
+    """:class:`InlineReading` of ``inline_markdown`` (cached: callers only compare it)."""
+    children = make_renderer(flavor).parseInline(inline_markdown)[0].children or []  # type: ignore[arg-type]
+    emphasis = Counter(child.type for child in children if child.type in _EMPHASIS_OPENINGS)
+    return InlineReading(_shown_text(children, flavor), emphasis)
+
+
 def plain_text(inline_markdown: str, flavor: str = "gfm") -> str:
     """What inline Markdown says, as text: every character a reader could be shown."""
-    rendered = make_renderer(flavor).renderInline(inline_markdown)  # type: ignore[arg-type]
-    text = _TAG.sub("", rendered)
-    return _squeeze(html.unescape(text))
+    return read_inline(inline_markdown, flavor).text
 
 
 PageRenderer = Callable[[LocalizedDocument], str]
