@@ -712,8 +712,8 @@ def test_compile_twice_changes_no_byte(project: Project) -> None:
             "msgid and msgstr do not both end with a newline",
         ),
         (
-            # msgfmt cannot know that French has two forms; Babel's plural rules do.
-            lambda text: with_one_plural_form(text),
+            # msgfmt cannot know how many forms French has; Babel's plural rules do.
+            with_one_plural_form,
             "contradicts locale fr",
         ),
     ],

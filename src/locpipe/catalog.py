@@ -126,10 +126,13 @@ def _without_date(po: PoFile) -> tuple:
 
 def plural_forms(locale: str) -> tuple[int, str]:
     """Babel's (nplurals, plural expression) for ``locale``."""
-    if locale == "en_XA":
-        locale = "en"
-    plural = get_plural(locale)
+    plural = get_plural(_plural_language(locale))
     return plural.num_plurals, plural.plural_expr
+
+
+def _plural_language(locale: str) -> str:
+    """The language whose plural rules ``locale`` follows: the pseudo-locale counts as English."""
+    return "en" if locale == "en_XA" else locale
 
 
 def accepted_plural_counts(locale: str) -> frozenset[int]:
@@ -140,9 +143,8 @@ def accepted_plural_counts(locale: str) -> frozenset[int]:
     without it too: GNU gettext and older Babel tables write two forms there, newer Babel
     three, and both are correct catalogs in the hands of translators.
     """
-    language = "en" if locale == "en_XA" else locale
-    counts = {get_plural(language).num_plurals}
-    categories = Locale.parse(language).plural_form.rules
+    counts = {plural_forms(locale)[0]}
+    categories = Locale.parse(_plural_language(locale)).plural_form.rules
     if "mod 1000000" in categories.get("many", ""):
         with_many = len(categories) + 1  # CLDR never lists "other": it is what is left
         counts |= {with_many, with_many - 1}
@@ -197,10 +199,11 @@ def _empty_plurals(entry: PoEntry, count: int) -> dict[int, str]:
     return dict.fromkeys(range(count), "") if entry.msgid_plural is not None else {}
 
 
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
 def _nplurals(catalog: PoFile) -> int:
-    match = re.search(
-        r"nplurals\s*=\s*(\d+)", dict(catalog.header_fields()).get("Plural-Forms", "")
-    )
+    match = _NPLURALS.search(dict(catalog.header_fields()).get("Plural-Forms", ""))
     return int(match.group(1)) if match else 2
 
 
@@ -215,7 +218,7 @@ def check_plural_header(catalog: PoFile, locale: str, *, path: str) -> None:
     declared = dict(catalog.header_fields()).get("Plural-Forms")
     if declared is None:
         return
-    match = re.search(r"nplurals\s*=\s*(\d+)", declared)
+    match = _NPLURALS.search(declared)
     accepted = accepted_plural_counts(locale)
     if match is None or int(match.group(1)) not in accepted:
         expected = " or ".join(f"nplurals={count}" for count in sorted(accepted))
