@@ -176,7 +176,7 @@ def test_a_caveat_added_to_the_english_fails_until_translated(project, capsys):
     )
     status, out = check(project, capsys)
     assert status == 1
-    assert re.search(r"^source/article\.md:\d+: C001 es new-warning: ", out, re.MULTILINE)
+    assert re.search(r"^source/article\.md:\d+: error: C001 es new-warning: ", out, re.MULTILINE)
 
 
 def test_a_locale_without_a_catalog_fails_every_caveat(project, capsys):
@@ -264,7 +264,7 @@ def test_a_failed_build_leaves_the_previous_build_as_it_was(project, monkeypatch
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("locpipe.site._write_index", broken)
+    monkeypatch.setattr("locpipe.build._write_index", broken)
     # A real change, so the build has something to write (an unchanged build writes nothing).
     edit_caveat(project, "multiple-sessions", lambda po, e: e.translator_comments.append("ok"))
     assert main(["-C", str(project), "build", "-q"]) == 2

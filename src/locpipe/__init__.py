@@ -1,10 +1,19 @@
-"""locpipe: Markdown localization on gettext, with a gate for safety caveats."""
+"""locpipe: Markdown localization on gettext, with a gate for safety caveats.
+
+The package face loads the Markdown engine only when one of its names is used, so that
+``import locpipe.pofile`` (or any stage that needs no Markdown) stays light.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from locpipe.errors import CatalogError, ConfigError, LocpipeError, SourceError
-from locpipe.model import Message
-from locpipe.segment import extract, localize
+from locpipe.version import __version__
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from locpipe.model import Message
+    from locpipe.segment import extract, localize
 
 __all__ = [
     "CatalogError",
@@ -16,3 +25,13 @@ __all__ = [
     "extract",
     "localize",
 ]
+
+_LAZY = {"Message": "locpipe.model", "extract": "locpipe.segment", "localize": "locpipe.segment"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'locpipe' has no attribute {name!r}")

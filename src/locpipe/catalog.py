@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from locpipe import __version__
 from locpipe.errors import CatalogError
+from locpipe.locales import english_name, language_of
 from locpipe.model import Message
 from locpipe.pofile import PoEntry, PoFile
+from locpipe.version import __version__
 
 CAVEAT_COMMENT = "caveat: "
 CAVEAT_EXPLANATION = (
@@ -126,13 +127,8 @@ def _without_date(po: PoFile) -> tuple:
 
 def plural_forms(locale: str) -> tuple[int, str]:
     """Babel's (nplurals, plural expression) for ``locale``."""
-    plural = get_plural(_plural_language(locale))
+    plural = get_plural(language_of(locale))
     return plural.num_plurals, plural.plural_expr
-
-
-def _plural_language(locale: str) -> str:
-    """The language whose plural rules ``locale`` follows: the pseudo-locale counts as English."""
-    return "en" if locale == "en_XA" else locale
 
 
 def accepted_plural_counts(locale: str) -> frozenset[int]:
@@ -144,7 +140,7 @@ def accepted_plural_counts(locale: str) -> frozenset[int]:
     three, and both are correct catalogs in the hands of translators.
     """
     counts = {plural_forms(locale)[0]}
-    categories = Locale.parse(_plural_language(locale)).plural_form.rules
+    categories = Locale.parse(language_of(locale)).plural_form.rules
     if "mod 1000000" in categories.get("many", ""):
         with_many = len(categories) + 1  # CLDR never lists "other": it is what is left
         counts |= {with_many, with_many - 1}
@@ -158,7 +154,7 @@ def plural_forms_header(locale: str) -> str:
 
 def new_catalog(template: PoFile, locale: str, *, revision_date: str, domain: str) -> PoFile:
     """A fresh catalog for ``locale`` from ``template``: every entry untranslated."""
-    language = _english_name(locale)
+    language = english_name(locale)
     header_fields = dict(template.header_fields())
     fields = [
         ("Project-Id-Version", domain),
@@ -205,12 +201,6 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 def _nplurals(catalog: PoFile) -> int:
     match = _NPLURALS.search(dict(catalog.header_fields()).get("Plural-Forms", ""))
     return int(match.group(1)) if match else 2
-
-
-def _english_name(locale: str) -> str:
-    if locale == "en_XA":
-        return "Pseudo-English"
-    return Locale.parse(locale).english_name or locale
 
 
 def check_plural_header(catalog: PoFile, locale: str, *, path: str) -> None:

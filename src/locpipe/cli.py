@@ -15,10 +15,12 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from locpipe import __version__, project
+from locpipe import project
 from locpipe.config import Config, load_config, normalize_locale
 from locpipe.errors import LocpipeError
 from locpipe.fsio import project_lock
+from locpipe.locales import PSEUDO_LOCALE
+from locpipe.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 #: Commands that write catalogs or build/: they serialize on the project lock.
@@ -87,7 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     init = command("init", _init, "create the catalogs of a new locale")
     init.add_argument("locale", help="locale code, e.g. fr, pt-BR, zh-Hans")
     pseudo = command("pseudo", _pseudo, "write a pseudo-translation, for testing layouts")
-    pseudo.add_argument("locale", nargs="?", default="en_XA", help="pseudo-locale (default en_XA)")
+    pseudo.add_argument(
+        "locale", nargs="?", default=PSEUDO_LOCALE, help=f"pseudo-locale (default {PSEUDO_LOCALE})"
+    )
     update = command("update", _update, "merge the current sources into every catalog")
     _locale_option(update)
     compile_ = command("compile", _compile, "write .mo files; refuse catalogs with errors")
@@ -222,19 +226,39 @@ def _floor(percent: float, digits: int) -> float:
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:
-    from locpipe import gate, site
+    from locpipe import build, reports
 
-    report = site.check_project(config, _locales(args))
-    print(gate.format_report(report, args.format), end="")
+    report = build.check_project(config, _locales(args))
+    print(reports.format_report(report, args.format), end="")
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    from locpipe import site
+    from locpipe import build, gate
 
-    return site.build_command(
-        config, _locales(args), quiet=args.quiet, verbose=args.verbose, jobs=args.jobs
+    progress = not args.quiet and (args.verbose or sys.stderr.isatty())
+    result = build.build_site(
+        config, _locales(args), jobs=args.jobs, progress=_say if progress else None
     )
+    if result.up_to_date:
+        if not args.quiet:
+            _say(f"{result.build}/ is up to date: nothing changed")
+        return EXIT_OK
+    for locale, findings in result.failed.items():
+        for finding in findings:
+            _say(str(finding))
+        caveats = ", ".join(gate.failing_checks(findings))
+        _say(f"error: {locale} not published: caveat(s) failing: {caveats}")
+    if not args.quiet:
+        _say(
+            f"built {len(result.built)} locale(s) into {result.build}/: "
+            f"{', '.join(result.built)} ({result.rendered} page(s) rendered, the rest unchanged)"
+        )
+    return EXIT_OK if result.passed else EXIT_FAILED
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,8 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from locpipe.errors import ConfigError
+from locpipe.locales import PSEUDO_ALIASES, PSEUDO_LOCALE
+from locpipe.model import FLAVORS, Flavor
 
 _DEFAULTS = {
     "source": "source",
@@ -32,7 +34,7 @@ class Config:
     source_locale: str = "en"
     target_locales: tuple[str, ...] | None = None
     """Configured target locales; None means every locale folder found under ``locales``."""
-    flavor: str = "gfm"
+    flavor: Flavor = "gfm"
     config_file: Path | None = field(default=None, compare=False)
 
     def documents(self) -> list[str]:
@@ -134,7 +136,8 @@ def load_config(root: Path) -> Config:
                 path="pyproject.toml",
             )
         targets = tuple(normalize_locale(t, path="pyproject.toml") for t in targets)
-    if merged["flavor"] not in ("gfm", "commonmark"):
+    flavor = merged["flavor"]
+    if flavor not in FLAVORS:
         raise ConfigError(
             "[tool.locpipe] flavor must be 'gfm' or 'commonmark'", path="pyproject.toml"
         )
@@ -145,7 +148,7 @@ def load_config(root: Path) -> Config:
         build=folders["build"],
         source_locale=normalize_locale(str(merged["source-locale"]), path="pyproject.toml"),
         target_locales=targets,
-        flavor=merged["flavor"],
+        flavor=flavor,
         config_file=pyproject if pyproject.is_file() else None,
     )
 
@@ -159,8 +162,8 @@ def normalize_locale(code: str, *, path: str | None = None) -> str:
     # ASCII letters and digits only: the code becomes a folder name.
     if not code or not all(part.isascii() and part.isalnum() for part in parts):
         raise ConfigError(f"invalid locale code {code!r}", path=path)
-    if "_".join(parts).lower() in ("en_xa", "qps_ploc"):
-        return "en_XA"  # the pseudo-locale for layout tests
+    if "_".join(parts).lower() in PSEUDO_ALIASES:
+        return PSEUDO_LOCALE
     try:
         locale = Locale.parse("_".join(parts))
     except (UnknownLocaleError, ValueError) as error:

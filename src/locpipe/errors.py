@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+def located(path: str | None, line: int | None, message: str, severity: str = "error") -> str:
+    """The one shape of every message locpipe shows: ``path:line: error: message`` (the parts
+    that are known). Gate findings use it too, their message starting with their code."""
+    where = "" if path is None else f"{path}: " if line is None else f"{path}:{line}: "
+    return f"{where}{severity}: {message}"
+
+
 class LocpipeError(Exception):
     """Base of every error locpipe raises on purpose.
 
@@ -16,11 +23,7 @@ class LocpipeError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        if self.path is None:
-            return f"error: {self.message}"
-        if self.line is None:
-            return f"{self.path}: error: {self.message}"
-        return f"{self.path}:{self.line}: error: {self.message}"
+        return located(self.path, self.line, self.message)
 
 
 class SourceError(LocpipeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -186,3 +187,56 @@ def project_lock(root: Path, *, on_wait: Callable[[], None] | None = None) -> It
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+# --- a folder replaced whole: build/ -------------------------------------------------------------
+
+
+def staging_copy(target: Path) -> Path:
+    """A new folder beside ``target``, holding ``target``'s files as hard links (files that stay
+    the same are not written again); to be filled, then put in place by :func:`swap_tree`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder is not
+        if target.is_dir():
+            shutil.copytree(target, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` in a staging folder, never through a hard link to the old file."""
+    path.unlink(missing_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def swap_tree(staging: Path, target: Path) -> None:
+    """Put ``staging`` in place of ``target`` in two renames; the old one is then removed.
+
+    SIGINT and SIGTERM wait until this is over, so an interrupt finds the old tree or the
+    new one, never neither, and no old copy is left lying beside it.
+    """
+    with signals_deferred():
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            old.rmdir()
+            os.replace(target, old)
+        try:
+            os.replace(staging, target)
+        except BaseException:
+            if old is not None:
+                os.replace(old, target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import re
 import unicodedata
 import urllib.parse
@@ -19,11 +18,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from xml.sax.saxutils import quoteattr
 
 from locpipe.catalog import caveat_of, key_of
 from locpipe.config import Config
-from locpipe.errors import ConfigError
+from locpipe.errors import ConfigError, located
+from locpipe.locales import PSEUDO_LOCALES
 from locpipe.model import Message
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry, missing_terms
@@ -37,7 +36,6 @@ from locpipe.render import (
     visible_text,
 )
 
-PSEUDO_LOCALES = frozenset({"en_XA"})
 NOT_A_CAVEAT = "-"
 """What :attr:`Finding.caveat` says for an entry that is not part of a caveat."""
 UNTRUSTED_MARKUP = "untrusted-markup"
@@ -57,7 +55,9 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.code} {self.locale} {self.caveat}: {self.message}"
+        return located(
+            self.path, self.line, f"{self.code} {self.locale} {self.caveat}: {self.message}"
+        )
 
 
 @dataclass(slots=True)
@@ -539,10 +539,11 @@ def check_terms_registered(
                 )
 
 
-# --- reports -------------------------------------------------------------------------------------
+# --- what failed ---------------------------------------------------------------------------------
 
 
-def _untrusted(findings: Iterable[Finding], locale: str) -> list[Finding]:
+def untrusted_findings(findings: Iterable[Finding], locale: str) -> list[Finding]:
+    """The untrusted-markup findings (C012-C015) of ``locale``."""
     return [f for f in findings if f.locale == locale and f.code in UNTRUSTED_CODES]
 
 
@@ -552,107 +553,3 @@ def failing_checks(findings: Iterable[Finding]) -> list[str]:
     caveats = sorted({f.caveat for f in findings if f.caveat != NOT_A_CAVEAT})
     untrusted = any(f.code in UNTRUSTED_CODES for f in findings)
     return caveats + [UNTRUSTED_MARKUP] * untrusted
-
-
-def format_report(report: Report, style: str) -> str:
-    if style == "json":
-        return (
-            json.dumps(
-                {
-                    "passed": report.passed,
-                    "locales": {
-                        locale: {
-                            "passed": locale not in report.failing_locales(),
-                            "caveats": caveats,
-                            UNTRUSTED_MARKUP: {"passed": not _untrusted(report.findings, locale)},
-                        }
-                        for locale, caveats in report.checked.items()
-                    },
-                    "findings": [
-                        {
-                            "code": f.code,
-                            "locale": f.locale,
-                            "caveat": f.caveat,
-                            "check": UNTRUSTED_MARKUP if f.code in UNTRUSTED_CODES else "caveat",
-                            "path": f.path,
-                            "line": f.line,
-                            "message": f.message,
-                        }
-                        for f in report.findings
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-    if style == "junit":
-        return _junit(report)
-    if style == "github":
-        return "".join(
-            f"::error file={f.path},line={f.line},title={f.code} {f.locale} {f.caveat}::"
-            f"{_github_escape(f.message)}\n"
-            for f in report.findings
-        )
-    lines = [str(finding) for finding in report.findings]
-    for locale, caveats in report.checked.items():
-        failed = sorted(
-            {f.caveat for f in report.findings if f.locale == locale and f.caveat != NOT_A_CAVEAT}
-        )
-        entries = len({(f.path, f.line) for f in _untrusted(report.findings, locale)})
-        problems = []
-        if failed:
-            problems.append(f"{len(failed)} of {len(caveats)} caveat(s): {', '.join(failed)}")
-        if entries:
-            problems.append(f"untrusted markup in {entries} translation(s)")
-        if problems:
-            lines.append(f"{locale}: FAILED: " + "; ".join(problems))
-        else:
-            lines.append(f"{locale}: ok: all {len(caveats)} caveat(s) pass")
-    if not report.checked:
-        lines.append("no target locales to check")
-    return "".join(line + "\n" for line in lines)
-
-
-def _github_escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _junit(report: Report) -> str:
-    """One test case per (locale, caveat), and one per locale whose translations carry
-    untrusted markup: a caveat entry with untrusted markup fails both."""
-    cases = []
-    failures = 0
-
-    def case(classname: str, name: str, found: list[Finding]) -> None:
-        nonlocal failures
-        name = quoteattr(name)
-        if not found:
-            cases.append(f'    <testcase classname="{classname}" name={name}/>\n')
-            return
-        failures += 1
-        body = html.escape("\n".join(str(f) for f in found), quote=False)
-        message = quoteattr(found[0].message)
-        cases.append(
-            f'    <testcase classname="{classname}" name={name}>\n'
-            f'      <failure message={message} type="{found[0].code}">{body}</failure>\n'
-            "    </testcase>\n"
-        )
-
-    for locale, caveats in report.checked.items():
-        for caveat in caveats:
-            found = [f for f in report.findings if f.locale == locale and f.caveat == caveat]
-            case(f"locpipe.caveats.{locale}", f"{locale} {caveat}", found)
-        # One more case per locale: no translation smuggles in markup (C012-C015).
-        case(
-            f"locpipe.untrusted.{locale}",
-            f"{locale} {UNTRUSTED_MARKUP}",
-            _untrusted(report.findings, locale),
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites tests="{len(cases)}" failures="{failures}">\n'
-        f'  <testsuite name="locpipe caveats" tests="{len(cases)}" failures="{failures}">\n'
-        + "".join(cases)
-        + "  </testsuite>\n</testsuites>\n"
-    )

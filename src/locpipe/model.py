@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+Flavor = Literal["gfm", "commonmark"]
+"""The Markdown a project is written in: CommonMark, or GitHub's (tables, strikethrough)."""
+FLAVORS: tuple[Flavor, ...] = ("gfm", "commonmark")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import copy
 import functools
 import re
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -28,8 +28,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-Flavor = Literal["gfm", "commonmark"]
-FLAVORS: tuple[Flavor, ...] = ("gfm", "commonmark")
+from locpipe.model import FLAVORS, Flavor
 
 #: Block rules whose ``inline`` tokens are the translatable units.
 _UNIT_BLOCK_RULES = ("paragraph", "heading", "lheading", "table")

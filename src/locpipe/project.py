@@ -24,9 +24,10 @@ from locpipe.fsio import (
     write_atomic,
     write_if_changed,
 )
+from locpipe.locales import PSEUDO_LOCALE
 from locpipe.model import Message
 from locpipe.pofile import PoFile, encode_po, format_po, parse_po
-from locpipe.pseudo import PSEUDO_LOCALE, pseudo_catalog
+from locpipe.pseudo import pseudo_catalog
 from locpipe.segment import extract
 from locpipe.ui import UI_DOMAIN, template_files, ui_template
 
@@ -231,7 +232,7 @@ def _write(config: Config, path: Path, data: bytes) -> Outcome:
     return Outcome(config.relative(path), "written" if changed else "unchanged")
 
 
-def pseudo_locale(config: Config, locale: str = "en_XA") -> list[Outcome]:
+def pseudo_locale(config: Config, locale: str = PSEUDO_LOCALE) -> list[Outcome]:
     """Write the pseudo-translation of every domain (rewritten each time: it is generated)."""
     locale = normalize_locale(locale)
     if locale != PSEUDO_LOCALE:

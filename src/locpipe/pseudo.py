@@ -30,12 +30,12 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from locpipe.catalog import new_catalog, plural_forms
+from locpipe.locales import PSEUDO_LOCALE
 from locpipe.parser import Flavor, make_renderer
 from locpipe.pofile import PoEntry, PoFile
 
 __all__ = ["PSEUDO_LOCALE", "pseudo_catalog", "pseudo_translate"]
 
-PSEUDO_LOCALE = "en_XA"
 OPEN, CLOSE = "⟦ ", " ⟧"
 """The marks around every string. The spaces inside matter: to the emphasis rules a string's
 start and end count as white space, and so does a space, so ``*`` and ``_`` runs at the edges

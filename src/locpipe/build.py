@@ -1,0 +1,448 @@
+"""The build: gate every locale, then write the pages of the locales that passed, atomically.
+
+``build/<locale>/<doc>.md`` and ``.html`` per published locale, the source under ``build/en/``,
+and ``build/index.html``. The whole tree is written to a staging folder and swapped into place,
+so an error or an interrupt leaves the previous build as it was. Nothing here prints: a build
+returns a :class:`BuildResult`, and tells its progress to the callback it is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from locpipe import gate
+from locpipe.catalog import stats
+from locpipe.config import Config
+from locpipe.fsio import read_source, replace_text, signals_deferred, staging_copy, swap_tree
+from locpipe.gate import CaveatSite, Finding, Report
+from locpipe.locales import direction, hreflang, is_pseudo
+from locpipe.manifest import (
+    MANIFEST,
+    Fingerprints,
+    fingerprints,
+    manifest_text,
+    read_manifest,
+    stale_pages,
+)
+from locpipe.page import (
+    Head,
+    catalog_or_none,
+    index_html,
+    index_row,
+    page_html,
+    title_and_description,
+)
+from locpipe.registry import REGISTRY_NAME, CaveatSpec, load_registry
+from locpipe.render import (
+    LocalizedDocument,
+    TrustedMarkup,
+    localize_with,
+    render_page,
+    translations_of,
+    trusted_markup,
+)
+from locpipe.segment import Document, parse_document, without_gc
+from locpipe.workers import file_size, run_tasks, tasks_for
+
+Progress = Callable[[str], None]
+"""Told one line of progress at a time (``building fr: 3 document(s)``)."""
+
+
+@dataclass(slots=True)
+class Counts:
+    """How much of one document is translated in one locale (what the index shows)."""
+
+    translated: int = 0
+    total: int = 0
+    caveats_translated: int = 0
+    caveats: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.translated += other.translated
+        self.total += other.total
+        self.caveats_translated += other.caveats_translated
+        self.caveats += other.caveats
+
+
+@dataclass(slots=True)
+class PageOutcome:
+    """What one page came to: what the gate found, its fallbacks, its counts (never its text:
+    pages are written as they are made, so memory follows the largest document)."""
+
+    findings: list[Finding]
+    fallbacks: list[str]
+    counts: Counts
+
+
+@dataclass(slots=True)
+class DocumentOutcome:
+    name: str
+    sites: list[CaveatSite]
+    pages: dict[str, PageOutcome] = field(default_factory=dict)
+    """locale → the page made for it (only the pages made in this run)."""
+
+
+@dataclass(slots=True)
+class LocaleBuild:
+    """One locale over every document: what the gate found, and the counts for the index."""
+
+    locale: str
+    findings: list[Finding] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    rendered: int = 0
+    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """document → what the manifest keeps of its page (fallbacks, counts)."""
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.counts.translated / self.counts.total if self.counts.total else 100.0
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What ``locpipe build`` did."""
+
+    build: str
+    """The build folder, as shown to the user."""
+    up_to_date: bool = False
+    """Nothing had changed: nothing was written."""
+    built: list[str] = field(default_factory=list)
+    """The locales published, in build order."""
+    rendered: int = 0
+    """Pages made in this run (the others were unchanged)."""
+    failed: dict[str, list[Finding]] = field(default_factory=dict)
+    """locale → the gate's findings, for each locale not published."""
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+
+@dataclass(slots=True)
+class Plan:
+    """What a run makes: the same for every document, shared by the worker processes."""
+
+    config: Config
+    registry: dict[str, CaveatSpec]
+    published: list[str]
+    """The locales offered in the language switchers."""
+    staging: Path | None
+    """Where pages are written; None: nowhere (``locpipe check``)."""
+
+
+def parse_source(config: Config, name: str, *, inline: bool = True) -> Document:
+    """The source document ``name``, parsed (``inline``: its pages will be rendered)."""
+    path = config.source_path(name)
+    shown = config.relative(path)
+    return parse_document(
+        read_source(path, shown_as=shown), path=shown, flavor=config.flavor, inline=inline
+    )
+
+
+def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOutcome:
+    """Parse one source once, then localize, render and gate its page in each of ``locales``;
+    write each page to the staging folder (if any) as soon as it is made."""
+    # Each page allocates tokens by the ten thousand and frees nearly all of them once it is
+    # written: the cyclic collector would only re-scan them (12-15 % of a build). It runs
+    # between documents, so what a document leaves behind is still collected.
+    return without_gc(lambda: _build_document(plan, name, locales))
+
+
+def _build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOutcome:
+    source = parse_source(plan.config, name)
+    sites = gate.caveat_sites(source.messages)
+    head = title_and_description(source)
+    trusted = trusted_markup(source)
+    outcome = DocumentOutcome(name, sites)
+    for locale in locales:
+        page, markdown, html = _locale_page(plan, source, sites, head, trusted, locale, name)
+        outcome.pages[locale] = page
+        if plan.staging is not None:
+            target = plan.staging / locale / f"{name}.md"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            replace_text(target, markdown)
+            replace_text(target.with_suffix(".html"), html)
+    return outcome
+
+
+def _locale_page(
+    plan: Plan,
+    source: Document,
+    sites: list[CaveatSite],
+    head: Head,
+    trusted: TrustedMarkup,
+    locale: str,
+    name: str,
+) -> tuple[PageOutcome, str, str]:
+    """One document in one locale: (what it came to, its Markdown, its HTML page)."""
+    config = plan.config
+    caveats = sum(len(site.messages) for site in sites)
+    if locale == config.source_locale:
+        catalog = None
+        localized = LocalizedDocument(source=source, markdown=source.source, written={})
+        counts = Counts(len(source.units), len(source.units), caveats, caveats)
+    else:
+        catalog = catalog_or_none(config, locale, name)
+        localized = localize_with(source, translations_of(catalog))
+        if catalog is None:
+            counts = Counts(0, len(source.units), 0, caveats)
+        else:
+            found = stats(catalog)
+            counts = Counts(found.translated, found.total, found.caveats_translated, found.caveats)
+    rendered = render_page(
+        localized,
+        source_language=hreflang(config.source_locale),
+        rtl=direction(locale) == "rtl",
+        texts_for=[message for message in head if message is not None],
+        trusted=trusted,
+    )
+    html = page_html(config, rendered, head, locale, name, plan.published)
+    findings: list[Finding] = []
+    if locale != config.source_locale:
+        catalog_path = config.relative(config.catalog_path(locale, name))
+        page_path = f"{config.relative(config.build)}/{locale}/{name}.html"
+        findings += gate.check_catalog(locale, sites, catalog, catalog_path, plan.registry)
+        findings += gate.check_page(locale, sites, rendered, html, page_path)
+    fallbacks = [message.location for message in localized.fallbacks]
+    return PageOutcome(findings, fallbacks, counts), localized.markdown, html
+
+
+def _load_registry(config: Config) -> dict[str, CaveatSpec]:
+    """The registry as written; checked against the sources once they are parsed (see
+    :func:`_check_registry`)."""
+    path = config.source / REGISTRY_NAME
+    return load_registry(path, shown_as=config.relative(path))
+
+
+def check_project(config: Config, locales: list[str] | None = None) -> Report:
+    """Run the gate on every target locale, without writing anything."""
+    targets = locales or config.locales_present()
+    registry = _load_registry(config)
+    plan = Plan(config, registry, [config.source_locale, *targets], staging=None)
+    documents = config.documents()
+    work = {name: targets for name in documents}
+    outcomes = _build_documents(plan, work, jobs=os.cpu_count() or 1)
+    _check_registry(config, targets, documents, {outcome.name: outcome for outcome in outcomes})
+    report = Report()
+    for locale in targets:
+        report.checked[locale] = [site.id for o in outcomes for site in o.sites]
+        report.findings += [f for o in outcomes for f in o.pages[locale].findings]
+    return report
+
+
+def _build_documents(plan: Plan, work: dict[str, list[str]], jobs: int) -> list[DocumentOutcome]:
+    """Make the pages ``work`` asks for (document → locales), in ``jobs`` processes where that
+    helps; one outcome per document, in ``work``'s order, pages of one document merged."""
+    config = plan.config
+    tasks = tasks_for(work, jobs, lambda name: file_size(config.source_path(name)))
+    done = run_tasks(lambda name, locales: build_document(plan, name, locales), tasks, jobs)
+    outcomes: dict[str, DocumentOutcome] = {}
+    for outcome in done:
+        if outcome.name in outcomes:
+            outcomes[outcome.name].pages.update(outcome.pages)
+        else:
+            outcomes[outcome.name] = outcome
+    return [outcomes[name] for name in work if name in outcomes]
+
+
+def build_site(
+    config: Config,
+    locales: list[str] | None,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """``locpipe build``: gate, then write every passing locale.
+
+    Incremental: a page whose inputs did not change is not rendered again, and a build with
+    nothing changed writes nothing. ``locales``: build only these (``build/<locale>/``) and
+    refresh the index from what is present.
+    """
+    targets = locales or config.locales_present()
+    documents = config.documents()
+    jobs = jobs or os.cpu_count() or 1
+    result = BuildResult(config.relative(config.build))
+    manifest = read_manifest(config.build) if config.build.is_dir() else {}
+    previous: dict[str, dict[str, Any]] = manifest.get("pages", {})
+    building = list(targets)
+    if not locales or not (config.build / config.source_locale).is_dir():
+        building.insert(0, config.source_locale)
+    published = [config.source_locale, *(config.locales_present() if locales else targets)]
+    published = list(dict.fromkeys(published + targets))
+    current = fingerprints(config, building, documents, published)
+    stale = stale_pages(config.build, building, documents, current, previous)
+    if not any(stale.values()) and not manifest.get("failed"):
+        result.up_to_date = True
+        return result
+    registry = _load_registry(config)
+    staging: Path | None = None
+    try:
+        with signals_deferred():  # an interrupt finds the staging folder made and known, or none
+            staging = staging_copy(config.build)
+            (staging / MANIFEST).unlink(missing_ok=True)
+        plan = Plan(config, registry, published, staging)
+        work = _work(documents, building, stale)
+        if progress is not None:
+            _announce(progress, building, stale, jobs)
+        outcomes = {o.name: o for o in _build_documents(plan, work, jobs)}
+        _check_registry(config, targets, documents, outcomes)
+        results = _locale_results(building, documents, outcomes, previous)
+        failed = {locale: result for locale, result in results.items() if result.findings}
+        if failed:
+            # A locale that is not published must drop out of every other page's switcher.
+            published = [locale for locale in published if locale not in failed]
+            plan = Plan(config, registry, published, staging)
+            current = fingerprints(config, building, documents, published)
+            passing = [locale for locale in building if locale not in failed]
+            work = {name: passing for name in documents}
+            again = {o.name: o for o in _build_documents(plan, work, jobs)}
+            results.update(_locale_results(passing, documents, again, previous))
+        _write_build(config, staging, results, failed, current, previous)
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.failed = {locale: failure.findings for locale, failure in failed.items()}
+    result.built = [locale for locale in results if locale not in failed]
+    result.rendered = sum(results[locale].rendered for locale in result.built)
+    return result
+
+
+def _work(
+    documents: list[str], locales: list[str], stale: dict[str, set[str]]
+) -> dict[str, list[str]]:
+    """document → the locales to make its page in, for the documents with a page to make (the
+    others are read for their caveats only, by :func:`_check_registry`)."""
+    work = {name: [locale for locale in locales if name in stale[locale]] for name in documents}
+    return {name: locales for name, locales in work.items() if locales}
+
+
+def _announce(
+    progress: Progress, locales: list[str], stale: dict[str, set[str]], jobs: int
+) -> None:
+    for locale in locales:
+        if stale[locale]:
+            progress(f"building {locale}: {len(stale[locale])} document(s)")
+    if jobs > 1:
+        progress(f"in {jobs} processes")
+
+
+def _check_registry(
+    config: Config,
+    targets: list[str],
+    documents: list[str],
+    outcomes: dict[str, DocumentOutcome],
+) -> None:
+    """The registry and every source (parsed in this run, or now for the unchanged ones) name
+    the same caveats, and the registry gives each caveat's terms in every target locale.
+
+    Raised after the pages are made (into the staging folder, which an error discards): the
+    sources are parsed once, for both."""
+    sites = {
+        name: outcomes[name].sites
+        if name in outcomes
+        else gate.caveat_sites(parse_source(config, name, inline=False).messages)
+        for name in documents
+    }
+    registry = gate.check_registry(config, sites)
+    gate.check_terms_registered(registry, targets, config)
+
+
+def _locale_results(
+    locales: list[str],
+    documents: list[str],
+    outcomes: dict[str, DocumentOutcome],
+    previous: dict[str, dict[str, Any]],
+) -> dict[str, LocaleBuild]:
+    """Per locale: every finding of the pages made, and the counts over all documents (those of
+    unchanged pages from the manifest)."""
+    results = {}
+    for locale in locales:
+        result = LocaleBuild(locale)
+        for name in documents:
+            page = outcomes[name].pages.get(locale) if name in outcomes else None
+            if page is not None:
+                result.findings += page.findings
+                result.rendered += 1
+                kept = {"fallbacks": page.fallbacks, "counts": dataclasses.astuple(page.counts)}
+            else:
+                kept = {key: previous[f"{locale}/{name}"][key] for key in ("fallbacks", "counts")}
+            result.counts.add(Counts(*kept["counts"]))
+            result.manifest[name] = kept
+        results[locale] = result
+    return results
+
+
+def _write_build(
+    config: Config,
+    staging: Path,
+    results: dict[str, LocaleBuild],
+    failed: dict[str, LocaleBuild],
+    current: Fingerprints,
+    previous: dict[str, dict[str, Any]],
+) -> None:
+    """Finish the staged build (per-locale reports, index, manifest), then swap it into place."""
+    pages = {
+        key: value
+        for key, value in previous.items()
+        if key.split("/", 1)[0] not in results and (staging / key.split("/", 1)[0]).is_dir()
+    }
+    for locale, result in results.items():
+        folder = staging / locale
+        if locale in failed:
+            shutil.rmtree(folder, ignore_errors=True)  # no pages, none from an earlier build
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        for (fingerprint_locale, name), fingerprint in current.items():
+            if fingerprint_locale == locale:
+                pages[f"{locale}/{name}"] = {"hash": fingerprint, **result.manifest[name]}
+        missing = {
+            key.split("/", 1)[1]: value["fallbacks"]
+            for key, value in sorted(pages.items())
+            if key.startswith(f"{locale}/") and value["fallbacks"]
+        }
+        replace_text(
+            folder / "missing.json", json.dumps(missing, indent=2, ensure_ascii=False) + "\n"
+        )
+        replace_text(folder / "summary.json", json.dumps(_summary(config, result)))
+    _write_index(config, staging, failed)
+    replace_text(staging / MANIFEST, manifest_text(pages, sorted(failed)))
+    swap_tree(staging, config.build)
+
+
+def _summary(config: Config, result: LocaleBuild) -> dict[str, Any]:
+    counts = result.counts
+    return {
+        "translated": counts.translated,
+        "total": counts.total,
+        "percent": result.percent,
+        "caveats": f"{counts.caveats_translated}/{counts.caveats}"
+        if result.locale != config.source_locale
+        else "source",
+    }
+
+
+def _write_index(config: Config, staging: Path, failed: dict[str, LocaleBuild]) -> None:
+    """The language index, from the locales present in the build (a per-locale build keeps the
+    others' folders, so they stay listed)."""
+    rows = []
+    locales = [config.source_locale] + sorted(
+        p.name for p in staging.iterdir() if p.is_dir() and p.name != config.source_locale
+    )
+    for locale in locales:
+        summary_path = staging / locale / "summary.json"
+        if is_pseudo(locale) or locale in failed or not summary_path.is_file():
+            continue
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        first = sorted(staging.joinpath(locale).rglob("*.html"))
+        href = first[0].relative_to(staging).as_posix() if first else f"{locale}/"
+        rows.append(index_row(locale, href, summary))
+    failures = {locale: gate.failing_checks(r.findings) for locale, r in failed.items()}
+    replace_text(staging / "index.html", index_html(config, rows, failures))

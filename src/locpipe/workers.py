@@ -1,0 +1,62 @@
+"""Documents spread over worker processes: forked, so they share the parent's state and pickle
+nothing but each task and its outcome."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import math
+import multiprocessing
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+Outcome = TypeVar("Outcome")
+Task = tuple[str, tuple[str, ...]]
+"""(document, the locales to make its page in)."""
+
+# What the worker processes run, inherited by fork (never pickled).
+_JOB: dict[str, Callable[[str, tuple[str, ...]], Any]] = {}
+
+
+def _run(task: Task) -> Any:
+    return _JOB["run"](*task)
+
+
+def run_tasks(
+    run: Callable[[str, tuple[str, ...]], Outcome], tasks: Sequence[Task], jobs: int
+) -> list[Outcome]:
+    """``run(document, locales)`` for each task, in ``jobs`` processes where that helps; the
+    outcomes in the order of ``tasks``."""
+    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [run(name, locales) for name, locales in tasks]
+    _JOB["run"] = run
+    context = multiprocessing.get_context("fork")
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            min(jobs, len(tasks)), mp_context=context
+        ) as pool:
+            return list(pool.map(_run, tasks))
+    finally:
+        _JOB.clear()
+
+
+def tasks_for(work: dict[str, list[str]], jobs: int, size_of: Callable[[str], int]) -> list[Task]:
+    """One task per document (its source parsed once for all its locales); when there are fewer
+    documents than jobs, each document's locales are split so that every job has work. The
+    largest documents (by ``size_of``) first, so that no job is left with one at the end."""
+    names = list(work)
+    split = max(1, min(jobs // max(len(names), 1), max((len(work[n]) for n in names), default=1)))
+    tasks: list[Task] = []
+    for name in names:
+        locales = work[name]
+        size = math.ceil(len(locales) / split)
+        chunks = range(0, len(locales), size) if locales else range(1)  # parsed, even with no page
+        tasks += [(name, tuple(locales[i : i + size])) for i in chunks]
+    if jobs > 1:
+        sizes = {name: size_of(name) for name in names}
+        tasks.sort(key=lambda task: -sizes[task[0]])
+    return tasks
+
+
+def file_size(path: Path) -> int:
+    return path.stat().st_size
