@@ -211,7 +211,9 @@ def test_check_fails_on_the_payload_with_its_rule(hostile, capsys, place, change
     assert main(["-C", str(hostile), "check"]) == 1
     out = capsys.readouterr().out
     subject = PLACES[place][1]
-    pattern = rf"^locales/es/LC_MESSAGES/article\.po:(\d+): error: {code} es {re.escape(subject)}: \S"
+    pattern = (
+        rf"^locales/es/LC_MESSAGES/article\.po:(\d+): error: {code} es {re.escape(subject)}: \S"
+    )
     lines = [line for line in out.splitlines() if re.match(pattern, line)]
     assert lines, out
     assert int(re.match(pattern, lines[0])[1]) == entry.line
@@ -334,7 +336,9 @@ def test_reports_name_untrusted_markup_apart_from_caveats(hostile, capsys):
 
     assert main(["-C", str(hostile), "check"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"{where}: error: C012 es -: raw HTML not in the English: '<script>', '</script>'"
+    assert (
+        out[0] == f"{where}: error: C012 es -: raw HTML not in the English: '<script>', '</script>'"
+    )
     assert out[-1] == "es: FAILED: untrusted markup in 1 translation(s)"
 
     assert main(["-C", str(hostile), "check", "--format", "json"]) == 1
@@ -385,6 +389,8 @@ def test_a_caveat_the_translation_hides_fails_though_the_sanitizer_shows_it(host
     assert main(["-C", str(hostile), "check"]) == 1
     out = capsys.readouterr().out
     assert re.search(
-        rf"^build/es/article\.html:\d+: error: C010 es {CAVEAT}: .* without the sanitizer", out, re.M
+        rf"^build/es/article\.html:\d+: error: C010 es {CAVEAT}: .* without the sanitizer",
+        out,
+        re.M,
     )
     assert f" C012 es {CAVEAT}: raw HTML not in the English: '<span style=" in out
