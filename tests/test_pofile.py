@@ -430,7 +430,7 @@ def _libunistring() -> ctypes.CDLL:
 
 
 def test_line_breaks_match_libunistring() -> None:
-    from locpipe.pofile import _fit_breaks
+    from locpipe.linebreak import fit_breaks as _fit_breaks
 
     lib = _libunistring()
     breaker = lib.u8_width_linebreaks_v2
@@ -451,7 +451,7 @@ def test_line_breaks_match_libunistring() -> None:
 
 
 def test_char_widths_match_libunistring() -> None:
-    from locpipe.pofile import _char_width
+    from locpipe.linebreak import char_width as _char_width
 
     uc_width = _libunistring().uc_width
     uc_width.argtypes = [ctypes.c_uint32, ctypes.c_char_p]
