@@ -171,3 +171,21 @@ def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "source", tmp_path / "source")
     shutil.copytree(ROOT / "locales", tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
     return tmp_path
+
+
+def es_catalog_path(root: Path) -> Path:
+    """The Spanish catalog of the article in a project made by :func:`spanish_project`."""
+    return root / "locales" / "es" / "LC_MESSAGES" / "article.po"
+
+
+def spanish_project(root: Path, *, article: Path, caveats: Path, catalog: Path) -> Path:
+    """A project at ``root`` with one article, its caveat registry and a Spanish catalog,
+    merged with ``locpipe update`` so the catalog matches the article's current messages."""
+    (root / "source").mkdir()
+    shutil.copy(article, root / "source" / "article.md")
+    shutil.copy(caveats, root / "source" / "caveats.toml")
+    target = es_catalog_path(root)
+    target.parent.mkdir(parents=True)
+    shutil.copy(catalog, target)
+    assert main(["-C", str(root), "update", "-q"]) == 0
+    return root

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -15,7 +14,7 @@ import pytest
 from locpipe.cli import main
 from locpipe.gate import _ASCII_DIGITS, _NOT_ALPHANUMERIC
 from locpipe.pofile import encode_po, parse_po
-from tests.conftest import ARTICLE_CAVEATS
+from tests.conftest import ARTICLE_CAVEATS, es_catalog_path, spanish_project
 from tests.markdown_html import FIXTURES
 
 ROOT = Path(__file__).parent.parent
@@ -26,18 +25,15 @@ PROJECT = FIXTURES / "project"
 def project(tmp_path, monkeypatch) -> Path:
     """A project with the article, Spanish terms, and a Spanish catalog whose caveats pass."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    (tmp_path / "source").mkdir()
-    shutil.copy(ROOT / "source" / "article.md", tmp_path / "source" / "article.md")
-    shutil.copy(PROJECT / "caveats-es.toml", tmp_path / "source" / "caveats.toml")
-    catalog = tmp_path / "locales" / "es" / "LC_MESSAGES" / "article.po"
-    catalog.parent.mkdir(parents=True)
-    shutil.copy(PROJECT / "article-es.po", catalog)
-    assert main(["-C", str(tmp_path), "update", "-q"]) == 0
-    return tmp_path
+    return spanish_project(
+        tmp_path,
+        article=ROOT / "source" / "article.md",
+        caveats=PROJECT / "caveats-es.toml",
+        catalog=PROJECT / "article-es.po",
+    )
 
 
-def catalog_path(project: Path) -> Path:
-    return project / "locales" / "es" / "LC_MESSAGES" / "article.po"
+catalog_path = es_catalog_path
 
 
 def edit_caveat(project: Path, caveat: str, change) -> None:

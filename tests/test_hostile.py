@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from locpipe.cli import main
 from locpipe.pofile import PoEntry, PoFile, encode_po, parse_po
 from locpipe.render import LocalizedDocument, render_body, render_localized
 from locpipe.segment import parse_document
+from tests.conftest import es_catalog_path, spanish_project
 from tests.markdown_html import FIXTURES
 
 HOSTILE = FIXTURES / "hostile"
@@ -37,18 +37,15 @@ def hostile(tmp_path, monkeypatch) -> Path:
     """A project with the hostile article, its caveat's Spanish terms, and a Spanish catalog
     that passes (every entry translated, keeping the English markup)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    (tmp_path / "source").mkdir()
-    shutil.copy(HOSTILE / "article.md", tmp_path / "source" / "article.md")
-    shutil.copy(HOSTILE / "caveats.toml", tmp_path / "source" / "caveats.toml")
-    catalog = catalog_path(tmp_path)
-    catalog.parent.mkdir(parents=True)
-    shutil.copy(HOSTILE / "article-es.po", catalog)
-    assert main(["-C", str(tmp_path), "update", "-q"]) == 0
-    return tmp_path
+    return spanish_project(
+        tmp_path,
+        article=HOSTILE / "article.md",
+        caveats=HOSTILE / "caveats.toml",
+        catalog=HOSTILE / "article-es.po",
+    )
 
 
-def catalog_path(project: Path) -> Path:
-    return project / "locales" / "es" / "LC_MESSAGES" / "article.po"
+catalog_path = es_catalog_path
 
 
 def read_catalog(project: Path) -> PoFile:

@@ -319,11 +319,9 @@ def _translated_as(
 ) -> PoEntry:
     """The template's entry ``new`` carrying what a translator wrote in ``old``."""
     previous_msgctxt, previous_msgid, previous_msgid_plural = history or (None, None, None)
-    return PoEntry(
-        msgid=new.msgid,
-        msgctxt=new.msgctxt,
+    return dataclasses.replace(
+        new,
         msgstr=old.msgstr,
-        msgid_plural=new.msgid_plural,
         msgstr_plural=dict(old.msgstr_plural),
         translator_comments=list(old.translator_comments),
         extracted_comments=list(new.extracted_comments),
@@ -332,6 +330,8 @@ def _translated_as(
         previous_msgctxt=previous_msgctxt,
         previous_msgid=previous_msgid,
         previous_msgid_plural=previous_msgid_plural,
+        obsolete=False,
+        line=0,
     )
 
 
@@ -362,18 +362,16 @@ def _worth_keeping(entry: PoEntry) -> bool:
 
 
 def _obsoleted(entry: PoEntry) -> PoEntry:
-    return PoEntry(
-        msgid=entry.msgid,
-        msgctxt=entry.msgctxt,
-        msgstr=entry.msgstr,
-        msgid_plural=entry.msgid_plural,
+    # An obsolete entry keeps what the translator wrote; where it came from is gone.
+    return dataclasses.replace(
+        entry,
         msgstr_plural=dict(entry.msgstr_plural),
         translator_comments=list(entry.translator_comments),
+        extracted_comments=[],
+        references=[],
         flags=list(entry.flags),
-        previous_msgctxt=entry.previous_msgctxt,
-        previous_msgid=entry.previous_msgid,
-        previous_msgid_plural=entry.previous_msgid_plural,
         obsolete=True,
+        line=0,
     )
 
 

@@ -13,7 +13,7 @@ import html
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -586,6 +586,3 @@ def read_inline(inline_markdown: str, flavor: str = "gfm") -> InlineReading:
 def plain_text(inline_markdown: str, flavor: str = "gfm") -> str:
     """What inline Markdown says, as text: every character a reader could be shown."""
     return read_inline(inline_markdown, flavor).text
-
-
-PageRenderer = Callable[[LocalizedDocument], str]
