@@ -111,7 +111,7 @@ def same_template(a: PoFile, b: PoFile) -> bool:
     return _without_date(a) == _without_date(b)
 
 
-def _without_date(po: PoFile) -> tuple:
+def _without_date(po: PoFile) -> tuple[object, ...]:
     fields = [(k, v) for k, v in po.header_fields() if k != "POT-Creation-Date"]
     # A parsed entry remembers its line; a built one has none. And "#: source/my doc.md:3" reads
     # back as two references, as GNU splits them at blanks. Only the content counts.

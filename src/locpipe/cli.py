@@ -12,7 +12,7 @@ import math
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from locpipe import project
@@ -59,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except (OSError, UnicodeError) as error:
         # A safety net: the stages raise LocpipeError; anything else still gets one line.
-        where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+        filename = getattr(error, "filename", None)
+        where = f"{filename}: " if filename else ""
         print(f"{where}error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -78,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    def command(name: str, run, help: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, run: Callable[[argparse.Namespace, Config], int], help: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.set_defaults(run=run, command=name)
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -222,7 +225,7 @@ def _stats(args: argparse.Namespace, config: Config) -> int:
 def _floor(percent: float, digits: int) -> float:
     """Round down: 199 of 200 translated must never read as 100%."""
     scale = 10**digits
-    return math.floor(percent * scale) / scale
+    return float(math.floor(percent * scale) / scale)
 
 
 def _check(args: argparse.Namespace, config: Config) -> int:

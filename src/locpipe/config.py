@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -99,7 +100,7 @@ def load_config(root: Path) -> Config:
     """The configuration of the project at ``root`` (defaults where pyproject.toml is silent)."""
     root = root.resolve()
     pyproject = root / "pyproject.toml"
-    settings: dict = {}
+    settings: dict[str, Any] = {}
     if pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))

@@ -8,11 +8,12 @@ here, and each escape renders as the character the translator wrote.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-from locpipe.parser import Flavor, classify_newlines, make_parser
+from locpipe.model import Flavor
+from locpipe.parser import classify_newlines, make_parser
 
 Kind = Literal["paragraph", "heading", "cell", "row-start cell"]
 """How a unit is written back.
@@ -75,7 +76,7 @@ def write_back(
     *,
     delimiter_row: str = "",
     flavor: Flavor = "gfm",
-    env: dict | None = None,
+    env: dict[str, Any] | None = None,
 ) -> str:
     """``translation`` as source text for a unit of ``kind``, ready to replace the unit's span."""
     # A blank line would end the block: drop blank lines (and CRs, which are line ends too).
@@ -106,7 +107,7 @@ def _paragraph(
     flavor: Flavor,
     *,
     delimiter_row: str = "",
-    env: dict | None = None,
+    env: dict[str, Any] | None = None,
 ) -> str:
     """A paragraph's text, each line break written as a backslash hard break.
 

@@ -79,11 +79,13 @@ class Report:
 
 # --- rules on one translated entry ---------------------------------------------------------------
 
-EntryRule = Callable[[str, str, str, tuple[tuple[str, ...], ...] | None], str | None]
+Terms = tuple[tuple[str, ...], ...] | None
+"""A caveat's required terms in one locale (each a tuple of alternatives); None: not a caveat."""
+EntryRule = Callable[[str, str, str, Terms], str | None]
 """(locale, msgid, msgstr, required terms) → failure message, or None."""
 
 
-def copied_english(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def copied_english(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C006 translation is the English text copied."""
     if locale in PSEUDO_LOCALES:
         return None
@@ -92,7 +94,7 @@ def copied_english(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     return None
 
 
-def required_terms(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def required_terms(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C007 a required term is missing."""
     if locale in PSEUDO_LOCALES or not terms:
         return None
@@ -102,7 +104,7 @@ def required_terms(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     return None
 
 
-def markup_changed(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def markup_changed(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C008 links, images, code spans or inline HTML differ from the English."""
     source, translation = Counter(inline_markup(msgid)), Counter(inline_markup(msgstr))
     if source == translation:
@@ -117,7 +119,7 @@ def markup_changed(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     return "markup differs from the English: " + "; ".join(parts)
 
 
-def numbers_changed(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def numbers_changed(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C009 numbers or units differ from the English."""
     source, translation = _numbers(msgid), _numbers(msgstr)
     if source != translation:
@@ -128,7 +130,7 @@ def numbers_changed(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     return None
 
 
-def broken_markup(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def broken_markup(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C011 markup in the translation breaks or swallows text."""
     leaked = _delimiters_shown(msgstr) - _delimiters_shown(msgid)
     if leaked:
@@ -154,7 +156,7 @@ ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
 # Each compares the msgstr with its msgid: what the English source has is trusted as written.
 
 
-def added_html(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def added_html(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C012 the translation adds raw HTML (a tag or comment) the English lacks."""
     added = _added(msgid, msgstr, ("html",))
     if added:
@@ -162,7 +164,7 @@ def added_html(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     return None
 
 
-def event_handlers(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def event_handlers(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C013 the translation adds an event-handler attribute (on...=)."""
     added = sorted(_handlers(msgstr) - _handlers(msgid))
     if added:
@@ -170,7 +172,7 @@ def event_handlers(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     return None
 
 
-def dangerous_urls(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def dangerous_urls(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C014 the translation adds a javascript:, vbscript: or data: URL."""
     added = sorted(_dangerous_urls(msgstr) - _dangerous_urls(msgid))
     if added:
@@ -178,7 +180,7 @@ def dangerous_urls(locale: str, msgid: str, msgstr: str, terms) -> str | None:
     return None
 
 
-def changed_targets(locale: str, msgid: str, msgstr: str, terms) -> str | None:
+def changed_targets(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     """C015 a link or image target differs from the English."""
     added = _added(msgid, msgstr, ("link", "image"))
     if added:
@@ -294,7 +296,7 @@ _DECIMAL_MARK = re.compile(r"[.,\u066b\u066c]")
 _PERCENT = re.compile(r"[%٪％]")
 
 
-class _AsciiDigits(dict):
+class _AsciiDigits(dict[int, int]):
     """A ``str.translate`` table, filled as characters come: each digit (of any script,
     superscripts too) to its ASCII digit, anything else to itself."""
 
@@ -361,7 +363,7 @@ def check_catalog(
         caveat = caveat_of(entry)
         if caveat is not None and not entry.obsolete:
             by_caveat.setdefault(caveat, []).append(entry)
-    findings = []
+    findings: list[Finding] = []
     for site in sites:
         spec = registry.get(site.id)
         terms = spec.terms.get(locale) if spec else None
@@ -409,7 +411,14 @@ def _may_hold_links_or_html(text: str) -> bool:
 
 
 def _check_message(
-    locale, caveat, message, live, obsolete, by_caveat, catalog_path, terms
+    locale: str,
+    caveat: str,
+    message: Message,
+    live: dict[tuple[str | None, str], PoEntry],
+    obsolete: dict[tuple[str | None, str], PoEntry],
+    by_caveat: dict[str, list[PoEntry]],
+    catalog_path: str,
+    terms: Terms,
 ) -> Iterator[Finding]:
     def finding(code: str, text: str, entry: PoEntry | None = None) -> Finding:
         if entry is None:

@@ -112,7 +112,7 @@ def make_block_parser(flavor: Flavor = "gfm") -> MarkdownIt:
 
 
 def parse_inline(
-    tokens: list[Token], env: dict, flavor: Flavor = "gfm", md: MarkdownIt | None = None
+    tokens: list[Token], env: dict[str, Any], flavor: Flavor = "gfm", md: MarkdownIt | None = None
 ) -> None:
     """Give these ``inline`` tokens (their children still empty) the children the full parse of
     their document gives them: the core rules that follow the block pass, run on them alone.
@@ -251,7 +251,7 @@ _INLINE_RULE_STARTS = re.compile(r"[\n\r\0\\`~*_\[!<&]")
 @functools.cache
 def _only_known_rules(md: MarkdownIt) -> bool:
     """Whether ``md`` runs no rule but :data:`_KNOWN_RULES` (no linkify, no typographer)."""
-    chains = {
+    chains: dict[str, Any] = {
         "core": md.core.ruler,
         "inline": md.inline.ruler,
         "inline2": md.inline.ruler2,
@@ -262,7 +262,7 @@ def _only_known_rules(md: MarkdownIt) -> bool:
 
 
 def classify_newlines(
-    text: str, flavor: Flavor = "gfm", env: dict | None = None
+    text: str, flavor: Flavor = "gfm", env: dict[str, Any] | None = None
 ) -> tuple[set[int], set[int]]:
     """Offsets of the newlines in inline Markdown ``text``: (line breaks, inside raw HTML).
 
@@ -287,7 +287,7 @@ def classify_newlines_by_parsing(
     text: str,
     flavor: Flavor = "gfm",
     parser: MarkdownIt | None = None,
-    env: dict | None = None,
+    env: dict[str, Any] | None = None,
 ) -> tuple[set[int], set[int]]:
     """:func:`classify_newlines`, always by parsing ``text`` (what its shortcut must agree with),
     with :func:`make_newline_parser` (or ``parser``), and the link reference definitions of

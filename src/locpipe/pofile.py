@@ -21,7 +21,7 @@ import bisect
 import codecs
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from locpipe.errors import CatalogError
 from locpipe.model import PoEntry, PoFile, declared_charset
@@ -73,7 +73,7 @@ def _sniff_charset(data: bytes, path: str) -> str:
         info = codecs.lookup(charset)
         # Only text encodings: "hex", "rot13", "zlib" and the like are codecs, not charsets,
         # and the *_escape codecs would read escapes GNU never writes.
-        if not info._is_text_encoding or info.name.endswith("escape"):  # type: ignore[attr-defined]
+        if not info._is_text_encoding or info.name.endswith("escape"):
             raise LookupError(charset)
         compatible = 'msgid "a"\n'.encode(info.name, "replace") == b'msgid "a"\n'
     except (LookupError, ValueError, UnicodeError) as exc:
@@ -103,7 +103,7 @@ class _Token(NamedTuple):
     line: int
     obsolete: bool  # after "#~"
     previous: bool  # after "#|"
-    index: int | None = None  # N of msgstr[N]
+    plural_index: int | None = None  # N of msgstr[N]
 
 
 _KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
@@ -218,7 +218,10 @@ def _plain_entries(text: str) -> list[PoEntry] | None:
     entries: list[PoEntry] = []
     comments: list[str] = []
     entry: PoEntry | None = None
-    stage, index, parts = "", None, None  # the keyword whose strings are being read
+    # The keyword whose strings are being read, its plural index, and its strings so far.
+    stage = ""
+    index: int | None = None
+    parts: list[str] | None = None
     for kind, match, number, _ in _plain_scan(text):
         if match is None or kind == "marks":
             return None
@@ -453,7 +456,7 @@ class _Parser:
         # Like GNU, comments after the last entry belong to nothing and are dropped.
         return entries
 
-    def _fail(self, token: _Token, message: str) -> None:
+    def _fail(self, token: _Token, message: str) -> NoReturn:
         raise CatalogError(message, path=self.path, line=token.line)
 
     def _peek(self) -> _Token | None:
@@ -510,20 +513,22 @@ class _Parser:
             self._fail(msgid, "missing 'msgstr' after 'msgid'")
         if token.kind == "comment":
             self._fail(token, "comment inside an entry: missing 'msgstr' after 'msgid'")
-        if token.kind != "keyword" or token.value != "msgstr" or token.index is not None:
+        if token.kind != "keyword" or token.value != "msgstr" or token.plural_index is not None:
             self._fail(token, f"expected 'msgstr', found '{self._name(token)}'")
         self._check_obsolete(token, entry)
         entry.msgstr = self._strings_after_keyword()
 
     def _plural_forms(self, entry: PoEntry, plural: _Token) -> None:
         while (token := self._peek()) is not None and self._is_keyword(token, "msgstr"):
-            if token.index is None:
+            if token.plural_index is None:
                 self._fail(token, "'msgstr' after 'msgid_plural' needs an index: msgstr[0]")
-            if token.index != len(entry.msgstr_plural):
+            if token.plural_index != len(entry.msgstr_plural):
                 expected = len(entry.msgstr_plural)
-                self._fail(token, f"plural form msgstr[{token.index}] should be msgstr[{expected}]")
+                self._fail(
+                    token, f"plural form msgstr[{token.plural_index}] should be msgstr[{expected}]"
+                )
             self._check_obsolete(token, entry)
-            entry.msgstr_plural[token.index] = self._strings_after_keyword()
+            entry.msgstr_plural[token.plural_index] = self._strings_after_keyword()
         if not entry.msgstr_plural:
             self._fail(token or plural, "missing 'msgstr[0]' after 'msgid_plural'")
 
@@ -553,7 +558,7 @@ class _Parser:
     def _name(token: _Token) -> str:
         if token.kind != "keyword":
             return "a string" if token.kind == "string" else "a comment"
-        return token.value if token.index is None else f"{token.value}[{token.index}]"
+        return token.value if token.plural_index is None else f"{token.value}[{token.plural_index}]"
 
 
 def _add_comment(entry: PoEntry, text: str) -> None:

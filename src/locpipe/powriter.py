@@ -263,8 +263,7 @@ def _portions(value: str) -> list[str]:
 def _escape(portion: str, offset: int, inside: set[int]) -> tuple[str, list[int]]:
     """The escaped text and, per character of it, the line-break override."""
     if not inside and not _NEEDS_ESCAPE.search(portion):
-        overrides = [UNDEFINED] * len(portion)
-        return portion, overrides
+        return portion, [UNDEFINED] * len(portion)
     chars: list[str] = []
     overrides: list[int] = []
     for index, char in enumerate(portion, start=offset):

@@ -53,7 +53,7 @@ class Outcome:
 def source_messages(config: Config, document: str) -> list[Message]:
     path = config.source_path(document)
     shown = config.relative(path)
-    return extract(read_source(path, shown_as=shown), path=shown, flavor=config.flavor)  # type: ignore[arg-type]
+    return extract(read_source(path, shown_as=shown), path=shown, flavor=config.flavor)
 
 
 def domains(config: Config) -> list[str]:
@@ -199,7 +199,8 @@ def _check_plurals(catalog: PoFile, locale: str, path: str) -> None:
 def _mo_bytes(catalog: PoFile, shown: str) -> bytes:
     # polib writes the .mo (its binary writer is well tested); fuzzy entries are left out.
     try:
-        return polib.pofile(format_po(catalog)).to_binary()
+        compiled: bytes = polib.pofile(format_po(catalog)).to_binary()
+        return compiled
     except (OSError, ValueError, LookupError) as error:  # polib reports its errors as IOError
         raise CatalogError(f"cannot compile: {error}", path=shown) from error
 
@@ -240,6 +241,6 @@ def pseudo_locale(config: Config, locale: str = PSEUDO_LOCALE) -> list[Outcome]:
     planned = []
     for domain in domains(config):
         path = config.catalog_path(locale, domain)
-        catalog = pseudo_catalog(current_template(config, domain), flavor=config.flavor)  # type: ignore[arg-type]
+        catalog = pseudo_catalog(current_template(config, domain), flavor=config.flavor)
         planned.append((path, _encoded(config, path, catalog)))
     return [_write(config, path, data) for path, data in planned]

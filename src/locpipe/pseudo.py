@@ -31,7 +31,8 @@ from markdown_it.token import Token
 
 from locpipe.catalog import new_catalog, plural_forms
 from locpipe.locales import PSEUDO_LOCALE
-from locpipe.parser import Flavor, make_renderer
+from locpipe.model import Flavor
+from locpipe.parser import make_renderer
 from locpipe.pofile import PoEntry, PoFile
 
 __all__ = ["PSEUDO_LOCALE", "pseudo_catalog", "pseudo_translate"]
@@ -152,10 +153,10 @@ def _pseudo(msgid: str, spans: Iterable[tuple[int, int]]) -> str:
 # --- reading: which characters are text ----------------------------------------------------------
 
 
-class _AnyReference(dict):
+class _AnyReference(dict[str, Any]):
     """``env["references"]`` defining every label: parses a message as if any reference existed."""
 
-    def get(self, label: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, label: str, default: Any = None) -> Any:
         # A definition's label has a non-blank character and at most 999 characters.
         if label.strip() and len(label) < 1000:
             return {"href": "", "title": ""}
@@ -183,15 +184,16 @@ def _readable_spans(msgid: str, flavor: Flavor) -> list[tuple[int, int]]:
     characters that are text either way are text.
     """
     readable = [True] * len(msgid)
-    for env in ({}, {"references": _AnyReference()}):
+    envs: list[dict[str, Any]] = [{}, {"references": _AnyReference()}]
+    for env in envs:
         recorder = _Recorder(text=[False] * len(msgid))
         env[_RECORDER] = recorder
         _recording_parser(flavor).inline.parse(msgid, _recording_parser(flavor), env, [])
-        for start, end in recorder.keys:
-            recorder.text[start:end] = [False] * (end - start)
+        for begin, end in recorder.keys:
+            recorder.text[begin:end] = [False] * (end - begin)
         readable = [a and b for a, b in zip(readable, recorder.text, strict=True)]
     spans: list[tuple[int, int]] = []
-    start = None
+    start: int | None = None
     for index, flag in enumerate([*readable, False]):
         if flag and start is None:
             start = index
@@ -222,7 +224,7 @@ def _recording(name: str, rule: Any) -> Any:
     def recording(state: StateInline, silent: bool) -> bool:
         recorder = None if silent else state.env.get(_RECORDER)
         if recorder is None:
-            return rule(state, silent)
+            return bool(rule(state, silent))
         start = state.pos
         base = recorder.offsets[-1]
         label_start, label_end = _label(name, state, start)

@@ -24,10 +24,9 @@ from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from locpipe.catalog import key_of
-from locpipe.model import Message
+from locpipe.model import Flavor, Message
 from locpipe.parser import (
     MARKUP_STARTS,
-    Flavor,
     make_markup_parser,
     make_renderer,
     parse_inline,
@@ -126,7 +125,7 @@ def page_document(localized: LocalizedDocument) -> Document:
     source = localized.source
     if localized.written is None:
         return parse_document(localized.markdown, path=source.path, flavor=source.flavor)
-    parser = make_renderer(source.flavor)  # type: ignore[arg-type]
+    parser = make_renderer(source.flavor)
     # Each inline token is a copy: rendering a page changes its children.
     tokens = [
         Token(*_token_fields(token)) if token.type == "inline" else token for token in source.tokens
@@ -244,8 +243,9 @@ def _decorated_html(
     tokens = [token for token in tokens if not is_directive_block(token)]
     if rtl:
         _isolate_ltr_runs(tokens)
-    renderer = make_renderer(source.flavor)  # type: ignore[arg-type]
-    return renderer.renderer.render(tokens, renderer.options, {})
+    renderer = make_renderer(source.flavor)
+    html: str = renderer.renderer.render(tokens, renderer.options, {})
+    return html
 
 
 def render_localized(
@@ -557,9 +557,9 @@ def inline_text(document: Document, token_index: int) -> str:
     return _shown_text(document.tokens[token_index].children or [], document.flavor)
 
 
-def _shown_text(children: list[Token], flavor: str) -> str:
-    renderer = make_renderer(flavor)  # type: ignore[arg-type]
-    rendered = renderer.renderer.renderInline(children, renderer.options, {})
+def _shown_text(children: list[Token], flavor: Flavor) -> str:
+    renderer = make_renderer(flavor)
+    rendered: str = renderer.renderer.renderInline(children, renderer.options, {})  # type: ignore[attr-defined]
     return _squeeze(html.unescape(_TAG.sub("", rendered)))
 
 
@@ -576,13 +576,13 @@ _EMPHASIS_OPENINGS = frozenset({"em_open", "strong_open", "s_open"})
 
 
 @functools.lru_cache(maxsize=4096)
-def read_inline(inline_markdown: str, flavor: str = "gfm") -> InlineReading:
+def read_inline(inline_markdown: str, flavor: Flavor = "gfm") -> InlineReading:
     """:class:`InlineReading` of ``inline_markdown`` (cached: callers only compare it)."""
-    children = make_renderer(flavor).parseInline(inline_markdown)[0].children or []  # type: ignore[arg-type]
+    children = make_renderer(flavor).parseInline(inline_markdown)[0].children or []
     emphasis = Counter(child.type for child in children if child.type in _EMPHASIS_OPENINGS)
     return InlineReading(_shown_text(children, flavor), emphasis)
 
 
-def plain_text(inline_markdown: str, flavor: str = "gfm") -> str:
+def plain_text(inline_markdown: str, flavor: Flavor = "gfm") -> str:
     """What inline Markdown says, as text: every character a reader could be shown."""
     return read_inline(inline_markdown, flavor).text

@@ -14,16 +14,16 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.token import Token
 
 from locpipe import escape
 from locpipe.errors import SourceError
-from locpipe.model import Message
+from locpipe.model import Flavor, Message
 from locpipe.parser import (
-    Flavor,
     make_block_parser,
     make_newline_parser,
     make_parser,
@@ -75,7 +75,7 @@ class Document:
     path: str
     flavor: Flavor = "gfm"
     units: list[Unit] = field(default_factory=list)
-    env: dict = field(default_factory=dict)
+    env: dict[str, Any] = field(default_factory=dict)
     """markdown-it's environment after the parse: the link reference definitions."""
     _tokens: list[Token] = field(default_factory=list)
     _inline_pending: bool = False
@@ -102,7 +102,9 @@ class Document:
         parsed by :func:`~locpipe.parser.make_newline_parser`, not kept."""
         if token.children or not token.content:
             return token.children or []
-        return make_newline_parser(self.flavor).parseInline(token.content, self.env)[0].children
+        return (
+            make_newline_parser(self.flavor).parseInline(token.content, self.env)[0].children or []
+        )
 
     @property
     def messages(self) -> list[Message]:
@@ -191,7 +193,7 @@ def parse_document(
     text = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
     if "\0" in text:
         text = text.replace("\0", "\ufffd")  # as markdown-it does; one character for one
-    env: dict = {}
+    env: dict[str, Any] = {}
     # By default the block structure only: messages need little of the inline content.
     parser = make_parser(flavor) if inline else make_block_parser(flavor)
     tokens = _parse_without_gc(parser, text, path, env)
@@ -209,7 +211,7 @@ def parse_document(
     return document
 
 
-def _parse_without_gc(parser, text: str, path: str, env: dict) -> list[Token]:
+def _parse_without_gc(parser: MarkdownIt, text: str, path: str, env: dict[str, Any]) -> list[Token]:
     try:
         return without_gc(lambda: parser.parse(text, env))
     except IndexError as error:

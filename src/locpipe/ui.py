@@ -38,7 +38,7 @@ def ui_template(files: list[tuple[str, Path]], *, creation_date: str) -> PoFile:
     for shown, path in files:
         with path.open("rb") as stream:
             found = extract(
-                jinja2.ext.babel_extract,
+                jinja2.ext.babel_extract,  # type: ignore[arg-type]
                 io.BytesIO(stream.read()),
                 keywords=DEFAULT_KEYWORDS,
                 comment_tags=_COMMENT_TAGS,
