@@ -13,12 +13,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from babel import Locale
-from babel.messages.plurals import get_plural
-
 from locpipe.errors import CatalogError
-from locpipe.locales import english_name, language_of
+from locpipe.locales import english_name
 from locpipe.model import Message
+from locpipe.plurals import default_plural_forms, parse_plural_forms
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.version import __version__
 
@@ -125,33 +123,6 @@ def _without_date(po: PoFile) -> tuple[object, ...]:
 # --- catalogs ------------------------------------------------------------------------------------
 
 
-def plural_forms(locale: str) -> tuple[int, str]:
-    """Babel's (nplurals, plural expression) for ``locale``."""
-    plural = get_plural(language_of(locale))
-    return plural.num_plurals, plural.plural_expr
-
-
-def accepted_plural_counts(locale: str) -> frozenset[int]:
-    """The ``nplurals`` values a catalog for ``locale`` may declare.
-
-    Babel's own count, and, where CLDR gives the language a "many" category for exact
-    millions only (French, Spanish, Italian, Portuguese, Catalan since CLDR 42), the count
-    without it too: GNU gettext and older Babel tables write two forms there, newer Babel
-    three, and both are correct catalogs in the hands of translators.
-    """
-    counts = {plural_forms(locale)[0]}
-    categories = Locale.parse(language_of(locale)).plural_form.rules
-    if "mod 1000000" in categories.get("many", ""):
-        with_many = len(categories) + 1  # CLDR never lists "other": it is what is left
-        counts |= {with_many, with_many - 1}
-    return frozenset(counts)
-
-
-def plural_forms_header(locale: str) -> str:
-    count, expression = plural_forms(locale)
-    return f"nplurals={count}; plural={expression};"
-
-
 def new_catalog(template: PoFile, locale: str, *, revision_date: str, domain: str) -> PoFile:
     """A fresh catalog for ``locale`` from ``template``: every entry untranslated."""
     language = english_name(locale)
@@ -167,7 +138,7 @@ def new_catalog(template: PoFile, locale: str, *, revision_date: str, domain: st
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
-        ("Plural-Forms", plural_forms_header(locale)),
+        ("Plural-Forms", default_plural_forms(locale).header),
         ("X-Generator", f"locpipe {__version__}"),
     ]
     header = PoEntry(
@@ -180,7 +151,7 @@ def new_catalog(template: PoFile, locale: str, *, revision_date: str, domain: st
             msgid=entry.msgid,
             msgctxt=entry.msgctxt,
             msgid_plural=entry.msgid_plural,
-            msgstr_plural=_empty_plurals(entry, plural_forms(locale)[0]),
+            msgstr_plural=_empty_plurals(entry, default_plural_forms(locale).count),
             extracted_comments=list(entry.extracted_comments),
             references=list(entry.references),
             flags=[flag for flag in entry.flags if flag != "fuzzy"],
@@ -195,28 +166,10 @@ def _empty_plurals(entry: PoEntry, count: int) -> dict[int, str]:
     return dict.fromkeys(range(count), "") if entry.msgid_plural is not None else {}
 
 
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
-
-
 def _nplurals(catalog: PoFile) -> int:
-    match = _NPLURALS.search(dict(catalog.header_fields()).get("Plural-Forms", ""))
-    return int(match.group(1)) if match else 2
-
-
-def check_plural_header(catalog: PoFile, locale: str, *, path: str) -> None:
-    """A Plural-Forms header that contradicts the locale is an error (it corrupts plurals)."""
-    declared = dict(catalog.header_fields()).get("Plural-Forms")
-    if declared is None:
-        return
-    match = _NPLURALS.search(declared)
-    accepted = accepted_plural_counts(locale)
-    if match is None or int(match.group(1)) not in accepted:
-        expected = " or ".join(f"nplurals={count}" for count in sorted(accepted))
-        raise CatalogError(
-            f"Plural-Forms header {declared!r} contradicts locale {locale} (expected {expected})",
-            path=path,
-            line=catalog.header.line or 1,
-        )
+    """How many forms ``catalog``'s own Plural-Forms gives (2 when it states none validly)."""
+    rule = parse_plural_forms(dict(catalog.header_fields()).get("Plural-Forms", ""))
+    return rule.count if rule else 2
 
 
 def check_translations(catalog: PoFile, *, path: str) -> None:

@@ -13,11 +13,11 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from locpipe.catalog import plural_forms
 from locpipe.config import Config
 from locpipe.errors import ConfigError
 from locpipe.locales import direction, hreflang, is_pseudo, language_of, native_name
 from locpipe.model import Message
+from locpipe.plurals import catalog_plural_forms, default_plural_forms
 from locpipe.pofile import PoFile
 from locpipe.project import read_catalog
 from locpipe.render import RenderedPage
@@ -47,9 +47,14 @@ def _install_ui_translations(env: jinja2.Environment, config: Config, locale: st
     catalog = None
     if locale != config.source_locale:
         catalog = catalog_or_none(config, locale, UI_DOMAIN)
-    _, expression = plural_forms(locale)
+    # The catalog's own Plural-Forms: its msgstr[N] were written for that rule.
+    if catalog is None:
+        rule = default_plural_forms(locale)
+    else:
+        shown = config.relative(config.catalog_path(locale, UI_DOMAIN))
+        rule = catalog_plural_forms(catalog, locale, path=shown)
     env.install_gettext_translations(  # type: ignore[attr-defined]
-        CatalogTranslations(catalog, expression), newstyle=True
+        CatalogTranslations(catalog, rule.expression), newstyle=True
     )
 
 

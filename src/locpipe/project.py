@@ -26,6 +26,7 @@ from locpipe.fsio import (
 )
 from locpipe.locales import PSEUDO_LOCALE
 from locpipe.model import Message
+from locpipe.plurals import catalog_plural_forms
 from locpipe.pofile import PoFile, encode_po, format_po, parse_po
 from locpipe.pseudo import pseudo_catalog
 from locpipe.segment import extract
@@ -95,7 +96,7 @@ def read_catalog(config: Config, locale: str, document: str, path: Path | None =
         # A document added since the locale was created: say how to get its catalog.
         raise CatalogError("catalog not found; run `locpipe update` to create it", path=shown)
     catalog = parse_po(read_bytes(path, shown_as=shown, error=CatalogError), path=shown)
-    catalogs.check_plural_header(catalog, locale, path=shown)
+    catalog_plural_forms(catalog, locale, path=shown)  # a rule that contradicts it is an error
     return catalog
 
 
@@ -185,12 +186,14 @@ def compile_catalogs(config: Config, locales: list[str] | None = None) -> list[O
 
 
 def _check_plurals(catalog: PoFile, locale: str, path: str) -> None:
-    expected, _ = catalogs.plural_forms(locale)
+    """Every plural entry has exactly the forms the catalog's own Plural-Forms declares."""
+    expected = catalog_plural_forms(catalog, locale, path=path).count
     for entry in catalog.entries:
         live_plural = entry.msgid_plural is not None and not entry.obsolete
         if live_plural and len(entry.msgstr_plural) != expected:
             raise CatalogError(
-                f"{len(entry.msgstr_plural)} plural forms where {locale} has {expected}",
+                f"{len(entry.msgstr_plural)} plural forms where the catalog's Plural-Forms "
+                f"declares {expected}",
                 path=path,
                 line=entry.line,
             )

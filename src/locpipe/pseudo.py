@@ -29,10 +29,11 @@ from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from locpipe.catalog import new_catalog, plural_forms
+from locpipe.catalog import new_catalog
 from locpipe.locales import PSEUDO_LOCALE
 from locpipe.model import Flavor
 from locpipe.parser import make_renderer
+from locpipe.plurals import default_plural_forms
 from locpipe.pofile import PoEntry, PoFile
 
 __all__ = ["PSEUDO_LOCALE", "pseudo_catalog", "pseudo_translate"]
@@ -96,7 +97,7 @@ def pseudo_catalog(
     created = fields.get("POT-Creation-Date") or "YEAR-MO-DA HO:MI+ZONE"
     domain = fields.get("Project-Id-Version") or "messages"
     catalog = new_catalog(template, locale, revision_date=created, domain=domain)
-    count, _ = plural_forms(locale)
+    count = default_plural_forms(locale).count
     catalog.entries = [
         _pseudo_entry(entry, count, flavor) for entry in template.entries if not entry.obsolete
     ]
