@@ -23,6 +23,31 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+def _oldest(requirement: str) -> str:
+    """``name==X`` for the lowest version a ``name>=X`` dependency of the project admits."""
+    for dependency in PYPROJECT["project"]["dependencies"]:
+        name, _, rest = dependency.partition(">=")
+        if name.strip() == requirement:
+            return f"{requirement}=={rest.split(',')[0].strip()}"
+    raise ValueError(f"{requirement} has no >= bound in pyproject.toml")
+
+
+@nox.session(name="tests-oldest-babel")
+def tests_oldest_babel(session: nox.Session) -> None:
+    """The catalog, plural-form and shipped-translation tests with the oldest Babel we support
+    (its CLDR predates the Romance "many" form that the newest Babel has)."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.install(_oldest("babel"))
+    session.run(
+        "pytest",
+        "tests/test_plurals.py",
+        "tests/test_catalog.py",
+        "tests/test_shipped_translations.py",
+        "tests/test_lifecycle_cli.py",
+        *session.posargs,
+    )
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style with ruff and types with mypy (strict, configured in pyproject.toml)."""
