@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -200,12 +201,8 @@ def test_a_locale_without_a_catalog_fails_every_caveat(project, capsys):
             lambda t: t + '\n[unused]\ndescription = "x"\n',
             "registered caveat 'unused' is not marked",
         ),
-        (
-            lambda t: re.sub(r"(\[consult-professional\.terms\]\n)es = .*\n", r"\1", t),
-            "has no required terms for locale es",
-        ),
     ],
-    ids=["caveat-not-registered", "registered-not-in-source", "no-terms-for-locale"],
+    ids=["caveat-not-registered", "registered-not-in-source"],
 )
 def test_registry_and_sources_must_agree(project, capsys, registry_change, message):
     registry = project / "source" / "caveats.toml"
@@ -214,6 +211,23 @@ def test_registry_and_sources_must_agree(project, capsys, registry_change, messa
     err = capsys.readouterr().err
     assert message in err
     assert re.match(r"^source/(article\.md|caveats\.toml):\d+: error: ", err)
+
+
+def test_a_locale_without_registered_terms_fails_alone_naming_every_caveat(project, capsys):
+    # French is added (a complete copy of the Spanish catalog) but the registry has no French
+    # terms: French fails with one finding per caveat, in one run; Spanish still passes.
+    french = project / "locales" / "fr" / "LC_MESSAGES" / "article.po"
+    french.parent.mkdir(parents=True)
+    shutil.copy(catalog_path(project), french)
+    status, out = check(project, capsys)
+    assert status == 1
+    unregistered = re.findall(r"^source/caveats\.toml:\d+: error: C055 fr ([\w-]+): ", out, re.M)
+    assert unregistered == ARTICLE_CAVEATS
+    assert "es: ok: all 5 caveat(s) pass" in out
+    assert main(["-C", str(project), "check", "--locale", "es"]) == 0
+    assert main(["-C", str(project), "build", "-q"]) == 1
+    assert (project / "build" / "es" / "article.html").is_file()
+    assert not (project / "build" / "fr").exists()
 
 
 def test_report_formats(project, capsys):

@@ -1451,3 +1451,20 @@ def test_a_missing_gettext_tool_fails_the_test_instead_of_skipping(
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match="msgmerge is required"):
         gettext.tool("msgmerge")
+
+
+def test_init_refuses_the_source_locale(project: Project) -> None:
+    project.ok("extract")
+    result = project.run("init", "en")
+    assert result.code == 2
+    assert result.err.startswith("error: en is the source locale")
+    assert len(result.err.splitlines()) == 1
+    assert not project.path("locales/en").exists()
+
+
+def test_init_says_what_to_do_next(project: Project) -> None:
+    project.ok("extract")
+    result = project.ok("init", "it")
+    assert "next: translate locales/it/LC_MESSAGES/*.po" in result.err
+    assert "[<caveat>.terms] it = [...]" in result.err
+    assert "locpipe check --locale it" in result.err

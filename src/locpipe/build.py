@@ -229,10 +229,13 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
     documents = config.documents()
     work = {name: targets for name in documents}
     outcomes = _build_documents(plan, work, jobs=os.cpu_count() or 1)
-    _check_registry(config, targets, documents, {outcome.name: outcome for outcome in outcomes})
+    unregistered = _check_registry(
+        config, targets, documents, {outcome.name: outcome for outcome in outcomes}
+    )
     report = Report()
     for locale in targets:
         report.checked[locale] = [site.id for o in outcomes for site in o.sites]
+        report.findings += [f for f in unregistered if f.locale == locale]
         report.findings += [f for o in outcomes for f in o.pages[locale].findings]
     return report
 
@@ -292,8 +295,10 @@ def build_site(
         if progress is not None:
             _announce(progress, building, stale, jobs)
         outcomes = {o.name: o for o in _build_documents(plan, work, jobs)}
-        _check_registry(config, targets, documents, outcomes)
+        unregistered = _check_registry(config, targets, documents, outcomes)
         results = _locale_results(building, documents, outcomes, previous)
+        for finding in unregistered:
+            results[finding.locale].findings.insert(0, finding)
         failed = {locale: result for locale, result in results.items() if result.findings}
         if failed:
             # A locale that is not published must drop out of every other page's switcher.
@@ -339,12 +344,11 @@ def _check_registry(
     targets: list[str],
     documents: list[str],
     outcomes: dict[str, DocumentOutcome],
-) -> None:
+) -> list[Finding]:
     """The registry and every source (parsed in this run, or now for the unchanged ones) name
-    the same caveats, and the registry gives each caveat's terms in every target locale.
-
-    Raised after the pages are made (into the staging folder, which an error discards): the
-    sources are parsed once, for both."""
+    the same caveats (else an error, raised after the pages are made into the staging folder,
+    which an error discards: the sources are parsed once, for both); returned, the findings for
+    the target locales the registry gives no terms for."""
     sites = {
         name: outcomes[name].sites
         if name in outcomes
@@ -352,7 +356,7 @@ def _check_registry(
         for name in documents
     }
     registry = gate.check_registry(config, sites)
-    gate.check_terms_registered(registry, targets, config)
+    return gate.unregistered_terms(registry, targets, config)
 
 
 def _locale_results(

@@ -144,7 +144,17 @@ def _extract(args: argparse.Namespace, config: Config) -> int:
 
 
 def _init(args: argparse.Namespace, config: Config) -> int:
-    _report(args, project.init_locale(config, args.locale))
+    outcomes = project.init_locale(config, args.locale)
+    _report(args, outcomes)
+    if not args.quiet:
+        locale = normalize_locale(args.locale)
+        catalogs = config.relative(config.locales / locale / "LC_MESSAGES")
+        registry = config.relative(config.source / "caveats.toml")
+        _say(
+            f"next: translate {catalogs}/*.po (Poedit, Weblate, Lokalize or an editor); "
+            f"add {locale}'s required terms to every caveat in {registry} "
+            f"([<caveat>.terms] {locale} = [...]); then `locpipe check --locale {locale}`"
+        )
     return EXIT_OK
 
 

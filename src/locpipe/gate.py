@@ -206,6 +206,7 @@ RULES = {
     "C005": "stale: the English caveat changed since it was translated",
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in ENTRY_RULES},
     "C010": "the translated caveat is not visible on the built page",
+    "C055": "the registry gives no required terms for the locale",
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UNTRUSTED_RULES},
 }
 
@@ -528,24 +529,26 @@ def check_registry(
     return registry
 
 
-def check_terms_registered(
+def unregistered_terms(
     registry: dict[str, CaveatSpec], locales: list[str], config: Config
-) -> None:
-    """Every published locale must say which terms each caveat needs (else exit 2)."""
+) -> list[Finding]:
+    """C055 for each caveat whose registry entry gives no terms for a target locale: that locale
+    cannot be judged, so it is not published; the other locales are not held back by it."""
     shown = config.relative(config.source / REGISTRY_NAME)
-    for spec in registry.values():
-        for locale in locales:
-            if (
-                locale not in PSEUDO_LOCALES
-                and locale != config.source_locale
-                and locale not in spec.terms
-            ):
-                raise ConfigError(
-                    f"caveat {spec.id!r} has no required terms for locale {locale} "
-                    f"(add [{spec.id}.terms] {locale} = [...])",
-                    path=shown,
-                    line=spec.line,
-                )
+    return [
+        Finding(
+            "C055",
+            locale,
+            spec.id,
+            shown,
+            spec.line,
+            f"no required terms registered for {locale} (add [{spec.id}.terms] {locale} = [...])",
+        )
+        for locale in locales
+        if locale not in PSEUDO_LOCALES and locale != config.source_locale
+        for spec in registry.values()
+        if locale not in spec.terms
+    ]
 
 
 # --- what failed ---------------------------------------------------------------------------------

@@ -112,6 +112,11 @@ def extract_templates(config: Config) -> list[Outcome]:
 def init_locale(config: Config, locale: str) -> list[Outcome]:
     """Create the catalogs of a new locale; an existing catalog is never overwritten."""
     locale = normalize_locale(locale)
+    if locale == config.source_locale:
+        raise ConfigError(
+            f"{locale} is the source locale: its text is source/, not a catalog "
+            "(set source-locale in [tool.locpipe] if the sources are in another language)"
+        )
     existing: list[Outcome] = []
     planned: list[tuple[Path, bytes]] = []
     for document in domains(config):
