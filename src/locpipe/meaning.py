@@ -335,7 +335,7 @@ def promotional(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -
 
 _DOMAIN = re.compile(
     r"(?:https?://|www\.)[^\s()<>\[\]\"']+|(?<![\w.@])(?:[^\W_][\w-]*\.)+(?:[a-z]{2}|com|org|net|info|biz|health|"
-    r"clinic|care|shop|store|online|site|xyz|app|io|med|top|club|life|world)(?![\w.])",
+    r"clinic|care|shop|store|online|site|xyz|app|io|med|top|club|life|world)(?![\w-])(?!\.\w)",
     re.IGNORECASE,
 )
 
