@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from locpipe import meaning
 from locpipe.catalog import caveat_of, key_of
 from locpipe.config import Config
 from locpipe.errors import ConfigError, located
 from locpipe.locales import PSEUDO_LOCALES
 from locpipe.model import Message
 from locpipe.pofile import PoEntry, PoFile
-from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry, missing_terms
+from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry
 from locpipe.render import (
     Markup,
     RenderedPage,
@@ -98,7 +99,7 @@ def required_terms(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | 
     """C007 a required term is missing."""
     if locale in PSEUDO_LOCALES or not terms:
         return None
-    missing = missing_terms(plain_text(msgstr), terms, locale)
+    missing = meaning.missing_terms(locale, msgstr, terms, body_only=False)
     if missing:
         return "required term(s) missing: " + ", ".join(repr(term) for term in missing)
     return None
@@ -208,7 +209,15 @@ RULES = {
     "C010": "the translated caveat is not visible on the built page",
     "C055": "the registry gives no required terms for the locale",
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UNTRUSTED_RULES},
+    **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in meaning.MEANING_RULES},
+    **{
+        rule.__doc__.split("\n")[0][:4]: rule.__doc__.split("\n")[0][5:]
+        for rule in (meaning.bidi_controls, meaning.stale_previous, meaning.length_outliers)
+        if rule.__doc__
+    },
 }
+#: Meaning rules that do not apply to the pseudo-locale (its text is English by design).
+_NOT_FOR_PSEUDO = frozenset({"C030", "C031", "C035", "C036", "C037"})
 
 
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
@@ -367,12 +376,52 @@ def check_catalog(
     findings: list[Finding] = []
     for site in sites:
         spec = registry.get(site.id)
-        terms = spec.terms.get(locale) if spec else None
         for message in site.messages:
             findings += _check_message(
-                locale, site.id, message, live, obsolete, by_caveat, catalog_path, terms
+                locale, site.id, message, live, obsolete, by_caveat, catalog_path, spec
             )
+    findings += _length_outliers(locale, sites, live, catalog_path)
+    findings += _bidi_controls(locale, catalog, catalog_path)
     return findings + check_untrusted(locale, catalog, catalog_path)
+
+
+def _length_outliers(
+    locale: str,
+    sites: list[CaveatSite],
+    live: dict[tuple[str | None, str], PoEntry],
+    catalog_path: str,
+) -> list[Finding]:
+    """C041 over the translated caveats of one catalog (compared with each other)."""
+    if locale in PSEUDO_LOCALES:
+        return []
+    shipped = [
+        (site.id, entry)
+        for site in sites
+        for message in site.messages
+        if (entry := live.get(key_of(message))) is not None and entry.translated()
+    ]
+    outliers = meaning.length_outliers([(locale, e.msgid, e.msgstr) for _, e in shipped])
+    return [
+        Finding("C041", locale, shipped[index][0], catalog_path, shipped[index][1].line, text)
+        for index, text in outliers.items()
+    ]
+
+
+def _bidi_controls(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Finding]:
+    """C038 for every translated entry of ``catalog``, caveat or not."""
+    findings = []
+    for entry in catalog.entries if catalog else []:
+        if not entry.translated():
+            continue
+        msgstrs = [entry.msgstr, *entry.msgstr_plural.values()]
+        msgid = f"{entry.msgid}\n{entry.msgid_plural or ''}"
+        for msgstr in msgstrs:
+            failure = meaning.bidi_controls(msgid, msgstr)
+            if failure is not None:
+                caveat = caveat_of(entry) or NOT_A_CAVEAT
+                findings.append(Finding("C038", locale, caveat, catalog_path, entry.line, failure))
+                break
+    return findings
 
 
 def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Finding]:
@@ -419,7 +468,7 @@ def _check_message(
     obsolete: dict[tuple[str | None, str], PoEntry],
     by_caveat: dict[str, list[PoEntry]],
     catalog_path: str,
-    terms: Terms,
+    spec: CaveatSpec | None,
 ) -> Iterator[Finding]:
     def finding(code: str, text: str, entry: PoEntry | None = None) -> Finding:
         if entry is None:
@@ -445,11 +494,21 @@ def _check_message(
     if entry.fuzzy:
         yield finding("C003", "translation is fuzzy", entry)
         return
+    outdated = meaning.stale_previous(entry.previous_msgid, entry.msgid, entry.fuzzy)
+    if outdated is not None:
+        yield finding("C040", outdated, entry)
     if not entry.msgstr:
         yield finding("C004", "caveat is untranslated", entry)
         return
+    terms = spec.terms.get(locale) if spec else None
     for code, rule in ENTRY_RULES:
         failure = rule(locale, entry.msgid, entry.msgstr, terms)
+        if failure is not None:
+            yield finding(code, failure, entry)
+    for code, meaning_rule in meaning.MEANING_RULES:
+        if locale in PSEUDO_LOCALES and code in _NOT_FOR_PSEUDO:
+            continue
+        failure = meaning_rule(locale, entry.msgid, entry.msgstr, spec)
         if failure is not None:
             yield finding(code, failure, entry)
 

@@ -7,23 +7,51 @@ Format::
 
     [experimental-stage.terms]
     # every entry must be present; "a|b" means either a or b (inflections, synonyms)
-    fr = ["expérimental|expérimentale", "pas largement disponible|peu disponible"]
+    fr = ["expérimental"]
+
+    [experimental-stage.claims.widely-available]
+    polarity = "negative"                      # the English denies it
+    english = "widely available"
+    fr = ["largement disponible", "disponible … partout"]   # must be negated
+    opposite.fr = ["disponibilité limitée"]    # says "not widely available" by itself
+
+A claim's phrasings are words in order (a few other words may stand between them), each word
+matched by lemma, ``a|b`` either, ``word*`` any word that begins so (see :mod:`locpipe.lexicon`).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from locpipe.errors import ConfigError
+from locpipe.lexicon import fold as _fold
 
 REGISTRY_NAME = "caveats.toml"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: Languages whose script does not separate words: terms match as substrings there.
 _UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+POLARITIES = ("positive", "negative")
+_HEADER = re.compile(r"[ \t]*\[[ \t]*([^\[\]#]+?)[ \t]*\][ \t]*(?:#.*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One thing a caveat says, and whether the English says it or denies it."""
+
+    id: str
+    polarity: str
+    """"positive": the English says it ("still experimental"); "negative": it denies it ("not
+    widely available")."""
+    english: str
+    phrasings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per locale: ways to name the claim; stated with the English's polarity."""
+    opposite: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per locale: ways to name its opposite ("limited availability" for "widely available")."""
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +64,7 @@ class CaveatSpec:
     """Per locale: required terms, each a tuple of acceptable alternatives."""
     line: int = 0
     """Line of its table in caveats.toml."""
+    claims: tuple[Claim, ...] = ()
 
 
 def load_registry(path: Path, *, shown_as: str) -> dict[str, CaveatSpec]:
@@ -47,16 +76,17 @@ def load_registry(path: Path, *, shown_as: str) -> dict[str, CaveatSpec]:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read the caveat registry: {error}", path=shown_as) from error
+    lines = _table_lines(text)
     specs = {}
     for caveat_id, table in data.items():
-        line = _line_of_table(text, caveat_id)
+        line = lines.get(caveat_id, 1)
         if not _ID.fullmatch(caveat_id) or not isinstance(table, dict):
             raise ConfigError(
                 f"[{caveat_id}] is not a caveat table with a lower-case slug id",
                 path=shown_as,
                 line=line,
             )
-        unknown = set(table) - {"description", "terms"}
+        unknown = set(table) - {"description", "terms", "claims"}
         if unknown:
             raise ConfigError(
                 f"[{caveat_id}] has unknown key(s): {', '.join(sorted(unknown))}",
@@ -77,18 +107,64 @@ def load_registry(path: Path, *, shown_as: str) -> dict[str, CaveatSpec]:
             terms[locale] = tuple(
                 tuple(alt.strip() for alt in entry.split("|") if alt.strip()) for entry in entries
             )
-        specs[caveat_id] = CaveatSpec(caveat_id, description.strip(), terms, line)
+        claims = tuple(
+            _claim(caveat_id, claim_id, claim, lines, shown_as, line)
+            for claim_id, claim in table.get("claims", {}).items()
+        )
+        specs[caveat_id] = CaveatSpec(caveat_id, description.strip(), terms, line, claims)
     return specs
 
 
-def _line_of_table(text: str, caveat_id: str) -> int:
-    match = re.search(rf"^[ \t]*\[[ \t]*\"?{re.escape(caveat_id)}\"?[ \t]*\]", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+def _claim(
+    caveat_id: str,
+    claim_id: str,
+    table: Any,
+    lines: dict[str, int],
+    shown_as: str,
+    caveat_line: int,
+) -> Claim:
+    line = lines.get(f"{caveat_id}.claims.{claim_id}", caveat_line)
+    where = f"[{caveat_id}.claims.{claim_id}]"
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{where} {message}", path=shown_as, line=line)
+
+    if not _ID.fullmatch(claim_id) or not isinstance(table, dict):
+        raise fail("is not a claim table with a lower-case slug id")
+    polarity = table.get("polarity")
+    if polarity not in POLARITIES:
+        raise fail('needs polarity = "positive" or "negative"')
+    english = table.get("english", claim_id)
+    opposite = table.get("opposite", {})
+    if not isinstance(english, str) or not isinstance(opposite, dict):
+        raise fail("english must be a string and opposite a table of locales")
+
+    def phrasings(values: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        for locale, entries in values.items():
+            if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
+                raise fail(f"{locale} must be a list of non-empty strings")
+            found[locale] = tuple(entries)
+        return found
+
+    rest = {k: v for k, v in table.items() if k not in ("polarity", "english", "opposite")}
+    return Claim(claim_id, polarity, english, phrasings(rest), phrasings(opposite), line)
+
+
+def _table_lines(text: str) -> dict[str, int]:
+    """The line of every ``[table]`` header in ``text``: one pass over its lines."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.fullmatch(line)
+        if match:
+            name = ".".join(part.strip().strip('"') for part in match.group(1).split("."))
+            lines.setdefault(name, number)
+    return lines
 
 
 def fold(text: str) -> str:
-    """Text as terms are compared: NFC-normalized and case-folded."""
-    return unicodedata.normalize("NFC", text).casefold()
+    """Text as terms are compared: invisible characters dropped, NFC-normalized, case-folded."""
+    return _fold(text)
 
 
 def missing_terms(text: str, required: tuple[tuple[str, ...], ...], locale: str) -> list[str]:

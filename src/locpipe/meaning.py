@@ -1,0 +1,591 @@
+"""Meaning checks for caveats (C030–C042): a translation must say what the English says.
+
+Each rule is a pure function ``(locale, msgid, msgstr, spec) → failure message or None``; the first
+line of its docstring is its code and title. The text is read once per (locale, msgstr) into a
+:class:`Reading`: invisible characters dropped, struck-through text (``~~…~~``) removed as the
+deletion it shows, the bold label (``**Label:**``) kept apart from the body, the words split
+into clauses, and every word marked with the negations whose scope covers it (per-language
+tables in :mod:`locpipe.lexicon`). A caveat's claims and their polarity come from the registry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import html
+import re
+import statistics
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from locpipe.lexicon import LOOK_ALIKES, Lexicon, Phrasing, fold, language_of, lemma, lexicon
+from locpipe.registry import CaveatSpec, Claim
+from locpipe.render import plain_text
+
+MeaningRule = Callable[[str, str, str, CaveatSpec | None], str | None]
+"""(locale, msgid, msgstr, the caveat's registry entry) → failure message, or None."""
+
+_SCOPE = {True: 10, False: 12}
+"""How far a negation reaches, in words (spaced scripts) or characters (Chinese)."""
+_LOOSE_GAP = {True: 3, False: 6}
+"""Between the words of a claim's phrasing: up to this many other words (characters)."""
+_GAP = {True: 3, False: 8}
+"""Where a lexicon phrasing has "…"."""
+_CLAUSE_MARKS = frozenset('.;:!?,()[]—–"«»“”„،؛؟。，；：！？（）「」、') - {"、"}
+_STRUCK = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.DOTALL)
+_LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>(?:(?!\1).)+?)\1\s*(?P<colon>[:：]?)", re.DOTALL)
+_WORD = re.compile(r"[^\W_]+")
+_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A word (in Chinese: a character) of a text, folded."""
+
+    text: str
+    lemma: str
+    clause: int
+    forms: tuple[str, ...]
+    """The forms it matches as: itself, and in Arabic also without its clitic prefixes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One text as the meaning checks read it (see the module docstring)."""
+
+    language: str
+    units: tuple[Unit, ...]
+    negated_by: tuple[frozenset[int], ...]
+    """Per unit: where the negations whose scope covers it start."""
+    label_units: tuple[Unit, ...]
+    plain: str
+    """The visible text of label and body, folded, struck-through text removed."""
+
+
+# --- reading a text ------------------------------------------------------------------------------
+
+
+def visible(msgstr: str) -> str:
+    """The text a reader is shown, struck-through text (a deletion) removed."""
+    return plain_text(_STRUCK.sub(" ", msgstr))
+
+
+def split_label(msgstr: str) -> tuple[str, str]:
+    """(bold label, body) of a caveat such as ``**Label:** text``; the label may be empty."""
+    match = _LABEL.match(msgstr)
+    if match is None or not (match["label"].rstrip().endswith((":", "：")) or match["colon"]):
+        return "", msgstr
+    return match.group(0), msgstr[match.end() :]
+
+
+@functools.lru_cache(maxsize=1024)
+def read(locale: str, msgstr: str) -> Reading:
+    """``msgstr`` read for the meaning checks (cached: every rule reads the same text)."""
+    language = language_of(locale)
+    lex = lexicon(language)
+    label, body = split_label(_STRUCK.sub(" ", msgstr))
+    units = _units(fold(plain_text(body)), lex)
+    return Reading(
+        language,
+        units,
+        _negations(units, lex),
+        _units(fold(plain_text(label)), lex) if label else (),
+        fold(visible(msgstr)),
+    )
+
+
+def _units(text: str, lex: Lexicon) -> tuple[Unit, ...]:
+    units: list[Unit] = []
+    clause = 0
+    if lex.spaced:
+        for token in re.finditer(r"[^\W_]+|[^\w\s]", text):
+            word = token.group()
+            if word in _CLAUSE_MARKS or word in lex.scope_ends:
+                clause += 1
+            elif _WORD.fullmatch(word):
+                forms = (word, *_without_clitics(word)) if lex.language == "ar" else (word,)
+                units.append(Unit(word, lemma(lex.language, word), clause, forms))
+        return tuple(units)
+    i = 0
+    ends = sorted(lex.scope_ends, key=len, reverse=True)
+    while i < len(text):
+        char = text[i]
+        end = next((e for e in ends if text.startswith(e, i)), None)
+        if char in _CLAUSE_MARKS or end is not None:
+            clause += 1
+            i += len(end) if end else 1
+            continue
+        if not char.isspace():
+            units.append(Unit(char, char, clause, (char,)))
+        i += 1
+    return tuple(units)
+
+
+def _without_clitics(word: str) -> list[str]:
+    """An Arabic word without the prefixes written onto it (and, so, with, for, like, the)."""
+    return [
+        word[len(p) :] for p in _ARABIC_CLITICS if word.startswith(p) and len(word) - len(p) >= 2
+    ]
+
+
+def _word_at(units: tuple[Unit, ...], i: int, forms: tuple[str, ...], language: str) -> int | None:
+    """Where the word ``forms`` (alternatives) found at unit ``i`` ends, or None."""
+    if lexicon(language).spaced:
+        unit = units[i]
+        for form in forms:
+            if form.endswith("*"):
+                if any(f.startswith(form[:-1]) for f in unit.forms):
+                    return i + 1
+            elif form in unit.forms or unit.lemma == lemma(language, form):
+                return i + 1
+        return None
+    clause = units[i].clause
+    for form in forms:
+        end = i + len(form)
+        if end <= len(units) and all(
+            units[i + k].text == char and units[i + k].clause == clause
+            for k, char in enumerate(form)
+        ):
+            return end
+    return None
+
+
+def _match_from(
+    units: tuple[Unit, ...], start: int, phrasing: Phrasing, language: str, loose: bool
+) -> int | None:
+    """Where ``phrasing`` found from unit ``start`` ends, or None."""
+    spaced = lexicon(language).spaced
+    end = _word_at(units, start, phrasing.words[0], language)
+    clause = units[start].clause
+    for forms, gap in zip(phrasing.words[1:], phrasing.gaps, strict=True):
+        if end is None:
+            return None
+        reach = _LOOSE_GAP[spaced] if loose else (_GAP[spaced] if gap else 0)
+        following = None
+        for at in range(end, min(end + reach + 1, len(units))):
+            if units[at].clause != clause:
+                break
+            following = _word_at(units, at, forms, language)
+            if following is not None:
+                break
+        end = following
+    return end
+
+
+def find(
+    units: tuple[Unit, ...], phrasing: Phrasing, language: str, *, loose: bool = False
+) -> list[tuple[int, int]]:
+    """Every (start, end) of ``phrasing`` in ``units``, its words in order within one clause.
+
+    ``loose``: a few other words may stand between any two of its words (a claim's phrasing);
+    otherwise only where the phrasing has "…".
+    """
+    found = []
+    for start in range(len(units)):
+        end = _match_from(units, start, phrasing, language, loose)
+        if end is not None:
+            found.append((start, end))
+    return found
+
+
+def _longest_at(
+    units: tuple[Unit, ...], i: int, phrasings: Iterable[Phrasing], language: str
+) -> int | None:
+    ends = [_match_from(units, i, p, language, False) for p in phrasings]
+    return max((end for end in ends if end is not None), default=None)
+
+
+def _negations(units: tuple[Unit, ...], lex: Lexicon) -> tuple[frozenset[int], ...]:
+    """Per unit, the starts of the negations whose scope covers it (see lexicon.toml)."""
+    covered: list[set[int]] = [set() for _ in units]
+    i = 0
+    while i < len(units):
+        end = _longest_at(units, i, lex.not_negation, lex.language)
+        if end is not None:
+            i = end
+            continue
+        end = _longest_at(units, i, lex.negation_clause, lex.language)
+        if end is not None:
+            for k, unit in enumerate(units):
+                if unit.clause == units[i].clause and not i <= k < end:
+                    covered[k].add(i)
+            i = end
+            continue
+        end = _longest_at(units, i, lex.negation, lex.language)
+        if end is not None:
+            for k in range(end, min(end + _SCOPE[lex.spaced], len(units))):
+                if units[k].clause != units[i].clause:
+                    break
+                covered[k].add(i)
+            i = end
+            continue
+        i += 1
+    return tuple(frozenset(c) for c in covered)
+
+
+def negated(reading: Reading, start: int, end: int) -> bool:
+    """Whether a negation outside ``[start, end)`` covers a unit of it."""
+    return any(not start <= n < end for k in range(start, end) for n in reading.negated_by[k])
+
+
+# --- claims and terms ----------------------------------------------------------------------------
+
+
+def stated(reading: Reading, claim: Claim, locale: str, *, label: bool = False) -> list[str]:
+    """The polarity ("positive"/"negative") in which each mention of ``claim`` states it.
+
+    A phrasing of the claim says it positively unless negated; an opposite phrasing says it
+    negatively unless negated. Where two mentions overlap, the longer one counts.
+    """
+    units = reading.label_units if label else reading.units
+    mentions = []
+    for phrasings, opposite in (
+        (claim.phrasings.get(locale, ()), False),
+        (claim.opposite.get(locale, ()), True),
+    ):
+        for text in phrasings:
+            for start, end in find(units, _phrasing(text), reading.language, loose=True):
+                is_negated = False if label else negated(reading, start, end)
+                mentions.append((start, end, is_negated == opposite))
+    kept = [
+        m
+        for m in mentions
+        if not any(
+            o is not m and o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0]
+            for o in mentions
+        )
+    ]
+    return ["positive" if positive else "negative" for _, _, positive in kept]
+
+
+def term_found(units: tuple[Unit, ...], alternatives: tuple[str, ...], language: str) -> bool:
+    """Whether any of ``alternatives`` (each a word or words) is in ``units``."""
+    return any(find(units, _phrasing(term), language) for term in alternatives)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrasing(term: str) -> Phrasing:
+    from locpipe.lexicon import parse_phrasing
+
+    return parse_phrasing(term, "")
+
+
+def missing_terms(
+    locale: str, msgstr: str, terms: tuple[tuple[str, ...], ...], *, body_only: bool
+) -> list[str]:
+    """The required terms (``a|b``) that the caveat's text (or its body alone) lacks."""
+    reading = read(locale, msgstr)
+    units = reading.units if body_only else reading.units + reading.label_units
+    return ["|".join(alts) for alts in terms if not term_found(units, alts, reading.language)]
+
+
+# --- the rules -----------------------------------------------------------------------------------
+
+
+def claim_missing(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C030 a claim of the caveat is not stated."""
+    missing = []
+    for claim in spec.claims if spec else ():
+        if claim.phrasings.get(locale) or claim.opposite.get(locale):
+            polarities = stated(read(locale, msgstr), claim, locale)
+            if claim.polarity not in polarities and not set(polarities) - {claim.polarity}:
+                missing.append(claim)
+    if missing:
+        return "claim(s) not stated: " + "; ".join(f"{c.id} ({c.english})" for c in missing)
+    return None
+
+
+def claim_flipped(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C031 a claim's negation was added, removed or moved."""
+    flipped = []
+    for claim in spec.claims if spec else ():
+        polarities = stated(read(locale, msgstr), claim, locale)
+        if set(polarities) - {claim.polarity}:
+            flipped.append(claim)
+    if flipped:
+        return "claim(s) stated the other way round: " + "; ".join(
+            f"{c.id} must be {c.polarity} ({c.english})" for c in flipped
+        )
+    return None
+
+
+def promotional(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C032 an absolute or promotional claim the English lacks."""
+    reading = read(locale, msgstr)
+    english = read("en", msgid)
+    units = reading.units + reading.label_units
+    added = []
+    for concept, phrasings in lexicon(reading.language).promotional.items():
+        if any(
+            find(english.units + english.label_units, p, "en")
+            for p in lexicon("en").promotional.get(concept, ())
+        ):
+            continue
+        for phrasing in phrasings:
+            mentions = find(units, phrasing, reading.language)
+            if any(
+                start >= len(reading.units) or not negated(reading, start, end)
+                for start, end in mentions
+            ):
+                added.append(f"{concept} ({phrasing.text!r})")
+                break
+    if added:
+        return "absolute or promotional claim(s) not in the English: " + ", ".join(added)
+    return None
+
+
+_DOMAIN = re.compile(
+    r"(?:https?://|www\.)[^\s()<>\[\]\"']+|(?<![\w.@])(?:[^\W_][\w-]*\.)+(?:[a-z]{2}|com|org|net|info|biz|health|"
+    r"clinic|care|shop|store|online|site|xyz|app|io|med|top|club|life|world)(?![\w-])(?!\.\w)",
+    re.IGNORECASE,
+)
+
+
+def added_domains(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C033 a URL or domain name the English lacks."""
+    english = set(_DOMAIN.findall(html.unescape(fold(msgid)).translate(LOOK_ALIKES)))
+    text = html.unescape(fold(msgstr).translate(LOOK_ALIKES))
+    added = sorted({d for d in _DOMAIN.findall(text) if d not in english and not d[-1].isdigit()})
+    if added:
+        return "URL(s) or domain name(s) not in the English: " + ", ".join(added)
+    return None
+
+
+_CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+成?")
+_CJK_NOT_NUMBERS = re.compile(
+    r"一些|一定|一种|一起|一般|一直|一样|一致|之一|唯一|统一|进一步|一旦|一切|部分|十分|万一|千万|一系列|"
+    r"一项|一名|一位|一个|一次性|一方面|同一|一种|不一|一同|一向|一度"
+)
+_CJK_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+
+def _cjk_value(numeral: str) -> str:
+    total, digit = 0, 0
+    for char in numeral.rstrip("成"):
+        if char in _CJK_DIGITS:
+            digit = _CJK_DIGITS[char]
+        else:
+            total += (digit or 1) * _CJK_UNITS[char]
+            digit = 0
+    return str(total + digit)
+
+
+def number_words(locale: str, text: str) -> set[str]:
+    """The numbers ``text`` writes in words or CJK numerals (1 left out: it is an article)."""
+    reading = read(locale, text)
+    lex = lexicon(reading.language)
+    found = set()
+    units = reading.units + reading.label_units
+    for word, value in lex.numbers.items():
+        if lex.spaced and find(units, _phrasing(word), reading.language):
+            found.add(value)
+    if reading.language in ("zh", "ja"):
+        plain = _CJK_NOT_NUMBERS.sub(" ", reading.plain)
+        for match in _CJK_NUMERAL.finditer(plain):
+            value = _cjk_value(match.group())
+            if value != "1":
+                found.add(value)
+            if match.group().endswith("成") or "百分之" in plain:
+                found.add("%")
+    return found
+
+
+def added_number_words(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C034 a number written in words (or CJK numerals) the English lacks."""
+    english = number_words("en", msgid) | set(re.findall(r"\d+", visible(msgid)))
+    english |= {"%"} if re.search(r"[%٪％]", msgid) else set()
+    added = sorted(number_words(locale, msgstr) - english)
+    if added:
+        return "number(s) in words not in the English: " + ", ".join(added)
+    return None
+
+
+def label_only(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C035 a required term or claim is only in the bold label."""
+    if spec is None:
+        return None
+    reading = read(locale, msgstr)
+    only = []
+    terms = spec.terms.get(locale, ())
+    for alternatives in terms:
+        if not term_found(reading.units, alternatives, reading.language) and term_found(
+            reading.label_units, alternatives, reading.language
+        ):
+            only.append("|".join(alternatives))
+    for claim in spec.claims:
+        if not stated(reading, claim, locale) and stated(reading, claim, locale, label=True):
+            only.append(claim.id)
+    if only:
+        return "only in the bold label, not in the text: " + ", ".join(repr(o) for o in only)
+    return None
+
+
+#: For each language, the others its text could be mistaken for (py3langid's codes).
+CONFUSABLE = {
+    "es": ("es", "pt", "ca", "gl", "it", "fr", "en", "oc"),
+    "pt": ("pt", "es", "gl", "ca", "it", "fr", "en"),
+    "ca": ("ca", "es", "pt", "gl", "it", "fr", "oc", "en"),
+    "fr": ("fr", "en", "es", "it", "ca", "pt", "oc", "wa"),
+    "it": ("it", "es", "pt", "ca", "fr", "en"),
+    "de": ("de", "nl", "en", "da", "sv", "lb", "af"),
+    "nl": ("nl", "de", "af", "en"),
+    "zh": ("zh", "ja", "en"),
+    "ar": ("ar", "fa", "ur", "en"),
+}
+
+
+@functools.cache
+def _identifier() -> Any:
+    """py3langid's model (loaded once, on first use: it takes most of a second)."""
+    from py3langid.langid import (  # type: ignore[import-untyped]
+        MODEL_FILE,
+        LanguageIdentifier,
+    )
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+
+
+def identify(text: str, candidates: Iterable[str]) -> str | None:
+    """The most likely of ``candidates`` for ``text``, or None if too short to tell."""
+    words = [w for w in text.split() if not re.search(r"\d|[A-Z].*[A-Z]", w)]
+    sample = " ".join(words)
+    if sum(char.isalpha() for char in sample) < 20:
+        return None
+    candidates = tuple(candidates)
+    for language, _score in _identifier().rank(sample):
+        if language in candidates:
+            return str(language)
+    return None
+
+
+def wrong_language(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C036 the caveat does not read as the catalog's language."""
+    language = language_of(locale)
+    candidates = CONFUSABLE.get(language, (language, "en"))
+    if language not in _identifier().nb_classes:
+        return None
+    found = identify(visible(msgstr).translate(LOOK_ALIKES), candidates)
+    if found is not None and found != language:
+        return f"reads as {found!r}, not as the catalog's language {language!r}"
+    return None
+
+
+def _words_for_similarity(text: str) -> list[str]:
+    return _WORD.findall(fold(visible(text)).translate(LOOK_ALIKES))
+
+
+def english_edited(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C037 the translation is the English with light edits."""
+    source, translation = _words_for_similarity(msgid), _words_for_similarity(msgstr)
+    if source == translation:
+        return None  # the English copied as it is: C006
+    ratio = difflib.SequenceMatcher(None, source, translation, autojunk=False).ratio()
+    if ratio >= 0.5:
+        return f"the English with light edits ({ratio:.0%} of its words, look-alike letters folded)"
+    return None
+
+
+_LATIN_LIKE = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def mixed_scripts(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C039 a word mixes Latin, Cyrillic or Greek letters (a look-alike letter)."""
+    mixed = []
+    for word in _WORD.findall(fold(visible(msgstr))):
+        scripts = {_script(char) for char in word if char.isalpha()} & set(_LATIN_LIKE)
+        if len(scripts) > 1:
+            mixed.append(word)
+    if mixed:
+        return "word(s) mixing scripts: " + ", ".join(repr(w) for w in mixed)
+    return None
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "UNKNOWN").split()[0]
+
+
+def struck_through(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
+    """C042 struck-through text (~~…~~) the English lacks."""
+    added = [m.group(1) for m in _STRUCK.finditer(msgstr)]
+    if added and not _STRUCK.search(msgid):
+        return "struck-through text is deleted text: " + ", ".join(repr(a) for a in added)
+    return None
+
+
+#: The meaning rules run on every translated caveat entry, after the gate's ENTRY_RULES.
+MEANING_RULES: tuple[tuple[str, MeaningRule], ...] = (
+    ("C030", claim_missing),
+    ("C031", claim_flipped),
+    ("C032", promotional),
+    ("C033", added_domains),
+    ("C034", added_number_words),
+    ("C035", label_only),
+    ("C036", wrong_language),
+    ("C037", english_edited),
+    ("C039", mixed_scripts),
+    ("C042", struck_through),
+)
+
+
+# --- rules on every translation, and on a catalog's caveats together ----------------------------
+
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+
+
+def bidi_controls(msgid: str, msgstr: str) -> str | None:
+    """C038 bidi control characters (they can show a text mirrored or reordered)."""
+    found = sorted({f"U+{ord(c):04X}" for c in html.unescape(msgstr) if c in BIDI_CONTROLS})
+    source = {f"U+{ord(c):04X}" for c in html.unescape(msgid) if c in BIDI_CONTROLS}
+    added = [code for code in found if code not in source]
+    if added:
+        return "bidi control character(s) not in the English: " + ", ".join(added)
+    return None
+
+
+def stale_previous(previous_msgid: str | None, msgid: str, fuzzy: bool) -> str | None:
+    """C040 stale: the entry's #| previous English differs and it is not marked fuzzy."""
+    if fuzzy or previous_msgid is None or previous_msgid == msgid:
+        return None
+    return "stale: translated for an earlier English (#| differs) but not marked fuzzy"
+
+
+def length_outliers(pairs: list[tuple[str, str, str]]) -> dict[int, str]:
+    """C041 the caveat is much shorter or longer than this language's other caveats.
+
+    ``pairs``: (locale, msgid, msgstr) of one catalog's translated caveats. Each is compared
+    with the median length ratio (translation to English, in letters) of the others.
+    """
+    ratios = [_letter_count(msgstr) / max(_letter_count(msgid), 1) for _, msgid, msgstr in pairs]
+    found = {}
+    for index, ratio in enumerate(ratios):
+        others = ratios[:index] + ratios[index + 1 :]
+        if len(others) < 3:
+            continue
+        usual = statistics.median(others)
+        if ratio < 0.55 * usual:
+            found[index] = f"truncated: {ratio / usual:.0%} of this language's usual length"
+        elif ratio > 1.6 * usual:
+            found[index] = f"padded: {ratio / usual:.0%} of this language's usual length"
+    return found
+
+
+def _letter_count(text: str) -> int:
+    return sum(char.isalnum() for char in fold(visible(text)))

@@ -1,0 +1,78 @@
+"""The meaning checks: every harmful caveat rewrite in tests/fixtures/rewrites/ is refused by the
+gate, and every faithful one passes (each run through the real catalog check)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from locpipe import gate, meaning
+from locpipe.pofile import parse_po
+from locpipe.registry import load_registry
+from locpipe.segment import extract
+
+ROOT = Path(__file__).parent.parent
+REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
+ARTICLE = "source/article.md"
+
+
+def _cases():
+    for path in sorted(REWRITES.glob("*.toml")):
+        locale = path.stem
+        for number, case in enumerate(tomllib.loads(path.read_text(encoding="utf-8"))["case"]):
+            case_id = f"{locale}-{number:02d}-{case['verdict']}-{case['class']}"
+            yield pytest.param(locale, case, id=case_id)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    messages = extract((ROOT / ARTICLE).read_text(encoding="utf-8"), path=ARTICLE)
+    registry = load_registry(ROOT / "source" / "caveats.toml", shown_as="source/caveats.toml")
+    return gate.caveat_sites(messages), registry
+
+
+def check_rewrite(shipped, locale: str, case: dict) -> list[gate.Finding]:
+    """The gate's catalog findings for the shipped catalog of ``locale`` with one caveat rewritten."""
+    sites, registry = shipped
+    path = ROOT / "locales" / locale / "LC_MESSAGES" / "article.po"
+    catalog = parse_po(path.read_bytes(), path=str(path))
+    for entry in catalog.entries:
+        if f"caveat: {case['caveat']}" in entry.extracted_comments:
+            entry.msgstr = case["msgstr"]
+            entry.previous_msgid = case.get("previous-msgid")
+    return gate.check_catalog(locale, sites, catalog, str(path), registry)
+
+
+@pytest.mark.parametrize(("locale", "case"), list(_cases()))
+def test_a_rewrite_is_refused_if_and_only_if_it_is_harmful(shipped, locale, case):
+    findings = check_rewrite(shipped, locale, case)
+    if case["verdict"] == "harmful":
+        assert findings, f"not refused: {case['why']}"
+    else:
+        assert not findings, "\n".join(str(f) for f in findings)
+
+
+def test_the_same_text_with_invisible_characters_gets_the_same_verdict():
+    plain = "**Fase experimental:** La terapia ya no es experimental y está ampliamente disponible."
+    hidden = plain.replace("experimental", "experi\u00admen\u200btal").replace("no", "n\u200do")
+    assert meaning.read("es", plain).units == meaning.read("es", hidden).units
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "expected"),
+    [
+        ("texto \u202e oculto", "U+202E"),
+        ("texto &#x202E; oculto", "U+202E"),
+        ("نص &rlm; مخفي", "U+200F"),
+    ],
+)
+def test_bidi_controls_are_refused_also_as_entities(msgstr, expected):
+    assert expected in (meaning.bidi_controls("text", msgstr) or "")
+
+
+def test_every_code_is_documented():
+    doc = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
+    for code in [c for c in gate.RULES if c >= "C030"]:
+        assert f"| {code} |" in doc, code
