@@ -608,3 +608,42 @@ def test_the_signed_bytes_and_digests_bind_locale_document_and_caveat(other):
     binding = rv.Binding("es", "article", "c")
     assert rv.canonical_bytes(binding, review) != rv.canonical_bytes(other, review)
     assert rv.translation_digest(binding, ["t"]) != rv.translation_digest(other, ["t"])
+
+
+# --- the gate and the command line ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_check_and_build_refuse_a_translation_changed_since_review(root, command, capsys):
+    config = config_of(root)
+    review_all(config)
+    assert main(["-C", str(root), command, "-q"]) == 0
+
+    def edit(entry):
+        entry.msgstr += " "
+
+    edit_entry(root, "fr", "faq", "faq-consult", edit)
+    capsys.readouterr()
+    assert main(["-C", str(root), command, "-q"]) == 1
+    captured = capsys.readouterr()
+    assert " C021 fr faq-consult: translation changed since reviewed by" in (
+        captured.out + captured.err
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_check_and_build_say_when_review_rules_are_off(root, command, capsys):
+    config_of(root, **{"require-review": "false"})
+    assert main(["-C", str(root), command]) == 0
+    assert f"notice: {rv.REVIEWS_OFF}" in capsys.readouterr().err
+
+
+def test_the_review_command_lists_then_records(root, capsys, monkeypatch):
+    assert main(["-C", str(root), "review", "--locale", "es"]) == 0
+    assert "es: 6 caveat(s) need review" in capsys.readouterr().out
+    reading = root.parent / "reading.txt"
+    reading.write_text("Ask your doctor before any new treatment.\n")
+    arguments = ["review", "--locale", "es", "faq", "faq-consult", "--reviewer", REVIEWER]
+    assert main(["-C", str(root), *arguments, "--back-translation", str(reading)]) == 0
+    assert main(["-C", str(root), "review", "--locale", "es"]) == 0
+    assert "es: 5 caveat(s) need review" in capsys.readouterr().out

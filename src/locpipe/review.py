@@ -44,13 +44,15 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from locpipe import signing
 from locpipe.catalog import key_of
 from locpipe.config import Config
 from locpipe.errors import ConfigError, LocpipeError
 from locpipe.fsio import read_bytes, write_atomic
-from locpipe.gate import NOT_A_CAVEAT, PSEUDO_LOCALES, CaveatSite, Finding, caveat_sites
+from locpipe.gate import NOT_A_CAVEAT, CaveatSite, Finding, caveat_sites
+from locpipe.locales import PSEUDO_LOCALES
 from locpipe.model import Message
 from locpipe.pofile import PoEntry, PoFile
 
@@ -192,7 +194,7 @@ def parse_reviews(text: str, *, path: str) -> ReviewFile:
     return ReviewFile(path, reviews, tuple(malformed))
 
 
-def _review(name: str, table: dict, line: int, signature_line: int) -> Review:
+def _review(name: str, table: dict[str, Any], line: int, signature_line: int) -> Review:
     """The record in ``table``; ValueError(message, key) says what is wrong with it."""
     unknown = [key for key in table if key not in _FIELDS]
     if unknown:
@@ -810,10 +812,9 @@ def pending_reviews(config: Config, locale: str) -> list[Pending]:
                 )
                 pending.append(Pending(document, site.id, english, text, why, None, where))
                 continue
-            finding = by_caveat.get((catalog_path, site.id)) or by_caveat.get(
-                (reviews_path, site.id)
-            )
-            if finding is not None:
+            found = by_caveat.get((catalog_path, site.id)) or by_caveat.get((reviews_path, site.id))
+            if found is not None:
+                finding = found
                 where = f"{finding.path}:{finding.line}"
                 pending.append(
                     Pending(document, site.id, english, text, finding.message, finding.code, where)
