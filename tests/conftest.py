@@ -180,8 +180,12 @@ def es_catalog_path(root: Path) -> Path:
 
 def spanish_project(root: Path, *, article: Path, caveats: Path, catalog: Path) -> Path:
     """A project at ``root`` with one article, its caveat registry and a Spanish catalog,
-    merged with ``locpipe update`` so the catalog matches the article's current messages."""
+    merged with ``locpipe update`` so the catalog matches the article's current messages.
+
+    Human review is off (``require-review = false``): these projects test the automatic rules;
+    tests/test_review.py tests the review rules on projects of its own."""
     (root / "source").mkdir()
+    (root / "pyproject.toml").write_text("[tool.locpipe]\nrequire-review = false\n")
     shutil.copy(article, root / "source" / "article.md")
     shutil.copy(caveats, root / "source" / "caveats.toml")
     target = es_catalog_path(root)

@@ -386,6 +386,8 @@ class _CliProject:
         (root / "source").mkdir(parents=True)
         (root / "source" / "doc.md").write_text(DOCUMENT, encoding="utf-8")
         (root / "source" / "caveats.toml").write_text(CAVEATS, encoding="utf-8")
+        # The automatic rules are under test here; tests/test_review.py covers human review.
+        (root / "pyproject.toml").write_text("[tool.locpipe]\nrequire-review = false\n")
         code, _, err = self.run("init", "fr")
         assert code == 0, err
         self.catalog = root / "locales" / "fr" / "LC_MESSAGES" / "doc.po"

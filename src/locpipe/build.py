@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from locpipe import gate
+from locpipe import gate, review
 from locpipe.catalog import stats
 from locpipe.config import Config
 from locpipe.fsio import read_source, replace_text, signals_deferred, staging_copy, swap_tree
@@ -119,6 +119,8 @@ class BuildResult:
     """Pages made in this run (the others were unchanged)."""
     failed: dict[str, list[Finding]] = field(default_factory=dict)
     """locale → the gate's findings, for each locale not published."""
+    notices: list[str] = field(default_factory=list)
+    """What the user must know about this run (e.g. that review rules are off)."""
 
     @property
     def passed(self) -> bool:
@@ -229,14 +231,17 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
     documents = config.documents()
     work = {name: targets for name in documents}
     outcomes = _build_documents(plan, work, jobs=os.cpu_count() or 1)
-    unregistered = _check_registry(
+    sites, unregistered = _check_registry(
         config, targets, documents, {outcome.name: outcome for outcome in outcomes}
     )
+    reviews = review.check_reviews(config, targets, sites, review.project_catalogs(config))
     report = Report()
     for locale in targets:
         report.checked[locale] = [site.id for o in outcomes for site in o.sites]
         report.findings += [f for f in unregistered if f.locale == locale]
         report.findings += [f for o in outcomes for f in o.pages[locale].findings]
+        report.findings += [f for f in reviews.findings if f.locale == locale]
+    report.notices += [reviews.notice] if reviews.notice else []
     return report
 
 
@@ -272,6 +277,8 @@ def build_site(
     documents = config.documents()
     jobs = jobs or os.cpu_count() or 1
     result = BuildResult(config.relative(config.build))
+    if not config.require_review:
+        result.notices.append(review.REVIEWS_OFF)
     manifest = read_manifest(config.build) if config.build.is_dir() else {}
     previous: dict[str, dict[str, Any]] = manifest.get("pages", {})
     building = list(targets)
@@ -295,10 +302,13 @@ def build_site(
         if progress is not None:
             _announce(progress, building, stale, jobs)
         outcomes = {o.name: o for o in _build_documents(plan, work, jobs)}
-        unregistered = _check_registry(config, targets, documents, outcomes)
+        sites, unregistered = _check_registry(config, targets, documents, outcomes)
+        reviews = review.check_reviews(config, building, sites, review.project_catalogs(config))
         results = _locale_results(building, documents, outcomes, previous)
         for finding in unregistered:
             results[finding.locale].findings.insert(0, finding)
+        for finding in reviews.findings:
+            results[finding.locale].findings.append(finding)
         failed = {locale: result for locale, result in results.items() if result.findings}
         if failed:
             # A locale that is not published must drop out of every other page's switcher.
@@ -344,11 +354,11 @@ def _check_registry(
     targets: list[str],
     documents: list[str],
     outcomes: dict[str, DocumentOutcome],
-) -> list[Finding]:
+) -> tuple[dict[str, list[CaveatSite]], list[Finding]]:
     """The registry and every source (parsed in this run, or now for the unchanged ones) name
     the same caveats (else an error, raised after the pages are made into the staging folder,
-    which an error discards: the sources are parsed once, for both); returned, the findings for
-    the target locales the registry gives no terms for."""
+    which an error discards: the sources are parsed once, for both). Returned: every document's
+    caveats, and the findings for the target locales the registry gives no terms for."""
     sites = {
         name: outcomes[name].sites
         if name in outcomes
@@ -356,7 +366,8 @@ def _check_registry(
         for name in documents
     }
     registry = gate.check_registry(config, sites)
-    return gate.unregistered_terms(registry, targets, config)
+    unregistered = gate.unregistered_terms(registry, targets, config)
+    return {name: list(found) for name, found in sites.items()}, unregistered
 
 
 def _locale_results(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from locpipe import project
 from locpipe.config import Config, load_config, normalize_locale
-from locpipe.errors import LocpipeError
+from locpipe.errors import ConfigError, LocpipeError
 from locpipe.fsio import project_lock
 from locpipe.locales import PSEUDO_LOCALE
 from locpipe.version import __version__
@@ -108,6 +108,23 @@ def _parser() -> argparse.ArgumentParser:
     build = command("build", _build, "build the localized pages into build/ (gate first)")
     _locale_option(build)
     build.add_argument("--jobs", type=int, default=None, help="parallel workers")
+    review = command(
+        "review",
+        _review,
+        "list the caveats that need a human review in a locale, or record one",
+    )
+    review.add_argument("--locale", required=True, metavar="L", help="the locale reviewed")
+    review.add_argument("document", nargs="?", help="the document of the caveat to record")
+    review.add_argument("caveat", nargs="?", help="the caveat id to record a review for")
+    review.add_argument("--reviewer", metavar="'NAME <EMAIL>'", help="who reviewed it")
+    review.add_argument(
+        "--back-translation",
+        metavar="FILE",
+        help="the reviewer's English reading of the translation ('-': standard input)",
+    )
+    review.add_argument("--notes", metavar="TEXT", help="wording flags, doubts (optional)")
+    review.add_argument("--sign-with", metavar="KEYFILE", help="SSH key to sign the review with")
+    review.add_argument("--date", metavar="YYYY-MM-DD", help="date of the review (default: today)")
     return parser
 
 
@@ -242,6 +259,8 @@ def _check(args: argparse.Namespace, config: Config) -> int:
     from locpipe import build, reports
 
     report = build.check_project(config, _locales(args))
+    for notice in report.notices:
+        _say(f"notice: {notice}")
     print(reports.format_report(report, args.format), end="")
     return EXIT_OK if report.passed else EXIT_FAILED
 
@@ -253,6 +272,8 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     result = build.build_site(
         config, _locales(args), jobs=args.jobs, progress=_say if progress else None
     )
+    for notice in result.notices:
+        _say(f"notice: {notice}")
     if result.up_to_date:
         if not args.quiet:
             _say(f"{result.build}/ is up to date: nothing changed")
@@ -268,6 +289,53 @@ def _build(args: argparse.Namespace, config: Config) -> int:
             f"{', '.join(result.built)} ({result.rendered} page(s) rendered, the rest unchanged)"
         )
     return EXIT_OK if result.passed else EXIT_FAILED
+
+
+def _review(args: argparse.Namespace, config: Config) -> int:
+    import datetime as dt
+
+    from locpipe import review
+
+    locale = normalize_locale(args.locale)
+    if args.document is None:
+        pending = review.pending_reviews(config, locale)
+        for item in pending:
+            print(f"{item.location}: {item.document} {item.caveat}: {item.why}")
+            print(f"  English:     {item.english}")
+            print(f"  translation: {item.translation or '(none)'}")
+        print(f"{locale}: {len(pending)} caveat(s) need review")
+        return EXIT_OK
+    if args.caveat is None or args.reviewer is None or args.back_translation is None:
+        raise ConfigError(
+            "recording a review needs DOCUMENT CAVEAT --reviewer 'Name <email>' "
+            "--back-translation FILE|-"
+        )
+    if args.back_translation == "-":
+        text = sys.stdin.read()
+    else:
+        text = Path(args.back_translation).read_text(encoding="utf-8")
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError as error:
+        raise ConfigError(f"--date {args.date!r} is not a date such as 2026-12-06") from error
+    with project_lock(config.root, on_wait=_say_waiting):
+        recorded = review.record_review(
+            config,
+            locale,
+            args.document,
+            args.caveat,
+            reviewer=args.reviewer,
+            back_translation=text,
+            notes=args.notes,
+            date=date,
+            signing_key=Path(args.sign_with) if args.sign_with else None,
+            check=review.gate_check(config),
+        )
+    if not args.quiet:
+        signed = "signed" if recorded.signature else "unsigned"
+        shown = config.relative(config.reviews_path(locale, args.document))
+        _say(f"{shown}: recorded the {signed} review of {args.caveat} by {args.reviewer}")
+    return EXIT_OK
 
 
 def _say(line: str) -> None:

@@ -21,6 +21,8 @@ _DEFAULTS = {
     "source-locale": "en",
     "target-locales": None,
     "flavor": "gfm",
+    "require-review": True,
+    "allowed-signers": None,
 }
 
 
@@ -36,6 +38,10 @@ class Config:
     target_locales: tuple[str, ...] | None = None
     """Configured target locales; None means every locale folder found under ``locales``."""
     flavor: Flavor = "gfm"
+    require_review: bool = True
+    """Whether every caveat needs a valid human review record (see :mod:`locpipe.review`)."""
+    allowed_signers: Path | None = None
+    """OpenSSH allowed_signers file; when set, every review must carry a valid SSH signature."""
     config_file: Path | None = field(default=None, compare=False)
 
     def documents(self) -> list[str]:
@@ -58,6 +64,10 @@ class Config:
         return self._confined(
             self.locales / locale / "LC_MESSAGES" / f"{document}.po", self.locales
         )
+
+    def reviews_path(self, locale: str, document: str) -> Path:
+        """The review records of ``document``'s caveats in ``locale``."""
+        return self._confined(self.locales / locale / "reviews" / f"{document}.toml", self.locales)
 
     def _confined(self, path: Path, folder: Path) -> Path:
         """``path``, after checking that it (through any symlink) stays inside ``folder``."""
@@ -142,6 +152,10 @@ def load_config(root: Path) -> Config:
         raise ConfigError(
             "[tool.locpipe] flavor must be 'gfm' or 'commonmark'", path="pyproject.toml"
         )
+    if not isinstance(merged["require-review"], bool):
+        raise ConfigError(
+            "[tool.locpipe] require-review must be true or false", path="pyproject.toml"
+        )
     return Config(
         root=root,
         source=folders["source"],
@@ -150,8 +164,26 @@ def load_config(root: Path) -> Config:
         source_locale=normalize_locale(str(merged["source-locale"]), path="pyproject.toml"),
         target_locales=targets,
         flavor=flavor,
+        require_review=merged["require-review"],
+        allowed_signers=_allowed_signers(root, merged["allowed-signers"]),
         config_file=pyproject if pyproject.is_file() else None,
     )
+
+
+def _allowed_signers(root: Path, value: object) -> Path | None:
+    """The allowed_signers file ``value`` names, relative to the project root, or None.
+
+    Whether it exists is checked where it is read: a project may configure it before the
+    first reviewer has added a key.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(
+            "[tool.locpipe] allowed-signers must be the path of an OpenSSH allowed_signers file",
+            path="pyproject.toml",
+        )
+    return (root / value).resolve()
 
 
 def normalize_locale(code: str, *, path: str | None = None) -> str:

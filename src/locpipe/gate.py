@@ -69,6 +69,8 @@ class Report:
     """locale → caveat ids checked (in source order). Every translated entry of a checked locale
     is also checked for untrusted markup (the :data:`UNTRUSTED_RULES`)."""
     findings: list[Finding] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """What the user must know about this run (e.g. that review rules are off)."""
 
     @property
     def passed(self) -> bool:

@@ -43,6 +43,9 @@ def fingerprints(
     shared += [
         _file_digest(config.source / REGISTRY_NAME),
         os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
+        # The review rules decide whether a page may be published: their settings count too.
+        str(config.require_review).encode(),
+        _file_digest(config.allowed_signers) if config.allowed_signers else b"-",
     ]
     common = _digest(*shared).encode()
     sources = {name: _file_digest(config.source_path(name)) for name in documents}
@@ -51,7 +54,8 @@ def fingerprints(
         ui = _file_digest(config.catalog_path(locale, UI_DOMAIN))
         for name in documents:
             catalog = _file_digest(config.catalog_path(locale, name))
-            found[(locale, name)] = _digest(common, sources[name], catalog, ui)
+            reviews = _file_digest(config.reviews_path(locale, name))
+            found[(locale, name)] = _digest(common, sources[name], catalog, ui, reviews)
     return found
 
 
