@@ -74,5 +74,5 @@ def test_bidi_controls_are_refused_also_as_entities(msgstr, expected):
 
 def test_every_code_is_documented():
     doc = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
-    for code in [c for c in gate.RULES if c >= "C030"]:
+    for code in gate.RULES:
         assert f"| {code} |" in doc, code

@@ -200,6 +200,19 @@ UNTRUSTED_RULES: tuple[tuple[str, EntryRule], ...] = (
 )
 UNTRUSTED_CODES = frozenset(code for code, _ in UNTRUSTED_RULES)
 
+#: Every review rule's code and title (checked by :mod:`locpipe.review`).
+REVIEW_RULES = {
+    "C020": "the caveat has no review record",
+    "C021": "the translation changed since it was reviewed",
+    "C022": "the English changed since the review",
+    "C023": "the review record was made for another caveat, document or locale",
+    "C024": "the review record is malformed",
+    "C025": "a review record for a caveat the document does not have",
+    "C026": "the review record is not signed (allowed-signers is set)",
+    "C027": "the review signature does not verify over the record",
+    "C028": "the review is signed by a key not listed for its reviewer",
+}
+
 #: Every rule code with its title, for documentation and reports.
 RULES = {
     "C001": "the caveat's entry is missing from the catalog",
@@ -209,6 +222,7 @@ RULES = {
     "C005": "stale: the English caveat changed since it was translated",
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in ENTRY_RULES},
     "C010": "the translated caveat is not visible on the built page",
+    **REVIEW_RULES,
     "C055": "the registry gives no required terms for the locale",
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UNTRUSTED_RULES},
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in meaning.MEANING_RULES},

@@ -59,18 +59,6 @@ from locpipe.pofile import PoEntry, PoFile
 FORMAT = "locpipe-review/1"
 """The version of what is digested and signed; a new meaning gets a new version."""
 
-#: Every review rule's code and title (the gate's codes C020–C029 are these).
-REVIEW_RULES = {
-    "C020": "the caveat has no review record",
-    "C021": "the translation changed since it was reviewed",
-    "C022": "the English changed since the review",
-    "C023": "the review record was made for another caveat, document or locale",
-    "C024": "the review record is malformed",
-    "C025": "a review record for a caveat the document does not have",
-    "C026": "the review record is not signed (allowed-signers is set)",
-    "C027": "the review signature does not verify over the record",
-    "C028": "the review is signed by a key not listed for its reviewer",
-}
 
 REVIEWS_OFF = (
     "review rules are off (require-review = false in [tool.locpipe]): "
