@@ -127,3 +127,17 @@ def test_a_source_document_with_control_characters_is_named_on_one_line(
     assert result.code == 2
     assert result.err.count("\n") == 1, result.err
     assert result.err.startswith(f"{'source/' + name + '.md'!r}:1: error: malformed caveat id")
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def test_an_unexpected_os_error_names_its_file_on_one_line(
+    project: Project, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    def refused(root: pathlib.Path) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", name)
+
+    monkeypatch.setattr("locpipe.cli.load_config", refused)
+    result = project.run("check")
+    assert result.code == 2
+    assert result.err.startswith(f"{name!r}: error: ")
+    assert result.err.count("\n") == 1
