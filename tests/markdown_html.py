@@ -36,12 +36,13 @@ def browser_equivalent(html: str) -> str:
 
     Outside ``<pre>``, runs of white space are one space, and none around block-level tags or a
     ``<br>`` (white space at the end or start of a line is not displayed); inside ``<pre>``,
-    white space at the end of a line or of the element is invisible.
+    spaces and tabs at the end of a line or of the element are invisible, but every line break
+    is shown (and copied with the text): a new line there is never the same as a space.
     """
     parts = _PRE.split(html)
     for index, part in enumerate(parts):
         if index % 2:
-            parts[index] = re.sub(r"[ \t]+(?=\n)|\s+(?=</pre>)", "", part)
+            parts[index] = re.sub(r"[ \t]+(?=\n|</pre>)", "", part)
         else:
             parts[index] = _BLOCK_TAG.sub(r"\1", re.sub(r"\s+", " ", part))
     return "".join(parts).strip()

@@ -210,7 +210,9 @@ def _locale_page(
     if locale != config.source_locale:
         catalog_path = config.relative(config.catalog_path(locale, name))
         page_path = f"{config.relative(config.build)}/{locale}/{name}.html"
-        findings += gate.check_catalog(locale, sites, catalog, catalog_path, plan.registry)
+        findings += gate.check_catalog(
+            locale, sites, catalog, catalog_path, plan.registry, localized
+        )
         findings += gate.check_page(locale, sites, rendered, html, page_path)
     fallbacks = [message.location for message in localized.fallbacks]
     return PageOutcome(findings, fallbacks, counts), localized.markdown, html
@@ -295,7 +297,7 @@ def build_site(
     staging: Path | None = None
     try:
         with signals_deferred():  # an interrupt finds the staging folder made and known, or none
-            staging = staging_copy(config.build)
+            staging = staging_copy(config.build, shown_as=config.relative(config.build))
             (staging / MANIFEST).unlink(missing_ok=True)
         plan = Plan(config, registry, published, staging)
         work = _work(documents, building, stale)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from locpipe import project
 from locpipe.config import Config, load_config, normalize_locale
-from locpipe.errors import ConfigError, LocpipeError
+from locpipe.errors import ConfigError, LocpipeError, quoted
 from locpipe.fsio import project_lock
 from locpipe.locales import PSEUDO_LOCALE
 from locpipe.version import __version__
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeError) as error:
         # A safety net: the stages raise LocpipeError; anything else still gets one line.
         filename = getattr(error, "filename", None)
-        where = f"{filename}: " if filename else ""
+        where = f"{quoted(str(filename))}: " if filename else ""
         print(f"{where}error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

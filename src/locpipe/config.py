@@ -49,8 +49,25 @@ class Config:
         if not self.source.is_dir():
             raise ConfigError("source folder does not exist", path=self.relative(self.source))
         names = []
-        for path in self.source.rglob("*.md"):
-            if path.is_file() and _inside(path, self.source):
+        # Never skip a document without a word: its pages would silently go missing. (The
+        # search does not follow symlinked folders: each one is an error.)
+        for path in self.source.rglob("*"):
+            if path.suffix != ".md" and not path.is_symlink():
+                continue
+            if not _inside(path, self.source):
+                self._confined(path, self.source)  # raises, naming the file
+            if path.is_symlink() and path.is_dir():
+                raise ConfigError(
+                    "is a symlink to a folder, which locpipe does not follow: "
+                    "link each document instead",
+                    path=self.relative(path),
+                )
+            if path.is_symlink() and not path.exists():
+                raise ConfigError(
+                    "is a symlink to nothing: remove it or restore the file it names",
+                    path=self.relative(path),
+                )
+            if path.suffix == ".md" and path.is_file():
                 names.append(path.relative_to(self.source).with_suffix("").as_posix())
         return sorted(names)
 

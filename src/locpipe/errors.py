@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+
+def quoted(name: str) -> str:
+    r"""``name`` (a path, a folder, anything a user named) as a message shows it: as it is when
+    every character of it prints, else as a Python string literal, so that a newline, a
+    control character or a bidi override in a name never splits or garbles the message's line.
+
+    >>> print(quoted("locales/fr"), quoted("locales/fr\nerror: forged"))
+    locales/fr 'locales/fr\nerror: forged'
+    """
+    return name if name.isprintable() else repr(name)
+
 
 def located(path: str | None, line: int | None, message: str, severity: str = "error") -> str:
     """The one shape of every message locpipe shows: ``path:line: error: message`` (the parts
-    that are known). Gate findings use it too, their message starting with their code."""
+    that are known, ``path`` :func:`quoted`). Gate findings use it too, their message starting
+    with their code."""
+    if path is not None:
+        path = quoted(path)
     where = "" if path is None else f"{path}: " if line is None else f"{path}:{line}: "
     return f"{where}{severity}: {message}"
 
@@ -24,6 +41,11 @@ class LocpipeError(Exception):
 
     def __str__(self) -> str:
         return located(self.path, self.line, self.message)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Raised in a forked worker, it comes back pickled: keep its path and line (the default
+        # would call ``cls(message)`` and lose them).
+        return functools.partial(type(self), path=self.path, line=self.line), (self.message,)
 
 
 class SourceError(LocpipeError):

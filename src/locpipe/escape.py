@@ -15,11 +15,13 @@ from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from locpipe.model import Flavor
 from locpipe.parser import classify_newlines, make_parser
 
-Kind = Literal["paragraph", "heading", "cell", "row-start cell"]
+Kind = Literal["paragraph", "preformatted", "heading", "cell", "row-start cell"]
 """How a unit is written back.
 
 ``paragraph``: paragraphs and setext headings; ``\\n`` (a hard break) becomes a new line under the
-container prefix. ``heading``: an ATX heading's one line. ``cell``: a table cell; ``row-start
+container prefix. ``preformatted``: a paragraph or setext heading inside a ``<pre>`` (or
+``<textarea>``) that raw HTML opened, where every line break is shown: its msgid is its text
+as written, line by line, and each ``\\n`` is written back as the plain new line it was. ``heading``: an ATX heading's one line. ``cell``: a table cell; ``row-start
 cell``: a cell that begins its row (no leading pipe), so its start is also a line start.
 """
 
@@ -77,23 +79,32 @@ def write_back(
     delimiter_row: str = "",
     flavor: Flavor = "gfm",
     env: dict[str, Any] | None = None,
+    escaped: list[str] | None = None,
 ) -> str:
-    """``translation`` as source text for a unit of ``kind``, ready to replace the unit's span."""
+    """``translation`` as source text for a unit of ``kind``, ready to replace the unit's span.
+
+    ``escaped``: if given, receives a description of each block construct that had to be
+    escaped to show as text (see :func:`escaped_constructs`).
+    """
     # A blank line would end the block: drop blank lines (and CRs, which are line ends too).
     if "\n" in translation or "\r" in translation:
         text = translation.replace("\r\n", "\n").replace("\r", "\n")
         text = _BLANK_LINES.sub("\n", text).strip(" \t\n")
     else:
         text = translation.strip(" \t")
+    if kind == "preformatted":
+        return _preformatted(text, escaped)
     if kind == "paragraph":
-        return _paragraph(text, prefix, newline, flavor, delimiter_row=delimiter_row, env=env)
+        return _paragraph(
+            text, prefix, newline, flavor, delimiter_row=delimiter_row, env=env, escaped=escaped
+        )
     # Headings and table cells are one line: a line break there can only be a space.
     text = _protect_trailing_backslash(" ".join(line.strip(" \t") for line in text.split("\n")))
     if kind == "heading":
-        text = _escape_closing_hashes(text)
+        text = _escape_closing_hashes(text, escaped)
         return _no_table_header(text, delimiter_row, flavor) if delimiter_row else text
     if kind == "row-start cell":
-        text = _escape_line_start(text, first=False)
+        text = _escape_line_start(text, first=False, escaped=escaped)
     text = _escape_pipes(text)
     # The table rule takes any "\|" for an escaped pipe, even when that backslash is itself
     # escaped: keep a trailing backslash away from the cell's closing pipe.
@@ -108,6 +119,7 @@ def _paragraph(
     *,
     delimiter_row: str = "",
     env: dict[str, Any] | None = None,
+    escaped: list[str] | None = None,
 ) -> str:
     """A paragraph's text, each line break written as a backslash hard break.
 
@@ -117,7 +129,7 @@ def _paragraph(
     if "\n" not in text:
         if delimiter_row:
             text = _no_table_header(text, delimiter_row, flavor)
-        return _escape_line_start(_protect_trailing_backslash(text), first=True)
+        return _escape_line_start(_protect_trailing_backslash(text), first=True, escaped=escaped)
     # A newline inside raw HTML is no line break: it stays a plain newline (its next line still
     # must not open a block). One inside a code span or link title renders as a space: make it one.
     breaks, raw_html = classify_newlines(text, flavor, env)
@@ -133,7 +145,9 @@ def _paragraph(
             # Up to three spaces may come before what opens a block: look past them (a line
             # after a break has none; one that continues raw HTML keeps its own).
             indent = len(line) - len(line.lstrip(" \t"))
-            line = line[:indent] + _escape_line_start(line[indent:], first=line_start == 0)
+            line = line[:indent] + _escape_line_start(
+                line[indent:], first=line_start == 0, escaped=escaped
+            )
         if end < 0:
             pieces.append(_protect_trailing_backslash(line.rstrip(" \t")))
             written = "".join(pieces)
@@ -151,6 +165,18 @@ def _paragraph(
         else:
             pieces.append(line + " ")
         line_start = end + 1
+
+
+def _preformatted(text: str, escaped: list[str] | None) -> str:
+    """A paragraph inside raw ``<pre>``: its lines kept as lines (the source's soft breaks are
+    new lines on the page there), each line's start escaped as a paragraph's would be."""
+    lines = text.split("\n")
+    written = [_escape_line_start(lines[0], first=True, escaped=escaped)]
+    for line in lines[1:]:
+        # The paragraph rule drops a continuation line's indentation: so does the write-back.
+        written.append(_escape_line_start(line.lstrip(" \t"), first=False, escaped=escaped))
+    written[-1] = _protect_trailing_backslash(written[-1])
+    return "\n".join(written)
 
 
 # A code span: a run of backticks, then anything up to a run of the same length.
@@ -201,45 +227,90 @@ def _protect_trailing_backslash(line: str) -> str:
     return line
 
 
-def _escape_line_start(line: str, *, first: bool) -> str:
+def _escape_line_start(line: str, *, first: bool, escaped: list[str] | None = None) -> str:
     """``line`` with whatever at its start would open a block escaped.
 
     ``first``: the line opens the unit (where an HTML block of any kind, or a link reference
     definition, could start); otherwise it continues a paragraph (only the kinds of HTML block
-    that can interrupt a paragraph matter there).
+    that can interrupt a paragraph matter there). ``escaped`` receives what was escaped.
     """
-    if not line:
+    found = _block_start(line, first=first)
+    if found is None:
         return line
+    construct, written = found
+    if escaped is not None:
+        escaped.append(construct)
+    return written
+
+
+def _block_start(line: str, *, first: bool) -> tuple[str, str] | None:
+    """What block ``line`` would open at the start of a line, described for a reader (its
+    marker and the construct's name), and ``line`` escaped; None if it only continues text."""
+    if not line:
+        return None
     char = line[0]
     if char in "#>+*-_=|:":
-        if (
-            (char == "#" and _ATX_HEADING.match(line))
-            or char == ">"
-            or _BULLET.match(line)
-            or _THEMATIC_BREAK.fullmatch(line)
-            or (first and _MARKER_RUN.fullmatch(line))
-            or _SETEXT_UNDERLINE.fullmatch(line)
-            or looks_like_delimiter_row(line)
-        ):
-            return "\\" + line
-        return line
+        if char == "#" and _ATX_HEADING.match(line):
+            construct = f"{line.split(maxsplit=1)[0]!r} (a heading)"
+        elif char == ">":
+            construct = "'>' (a block quote)"
+        elif _BULLET.match(line):
+            construct = f"{char!r} (a list item)"
+        elif _THEMATIC_BREAK.fullmatch(line) or (first and _MARKER_RUN.fullmatch(line)):
+            construct = f"{line.strip()!r} (a thematic break)"
+        elif _SETEXT_UNDERLINE.fullmatch(line):
+            construct = f"{line.strip()!r} (a setext heading underline)"
+        elif looks_like_delimiter_row(line):
+            construct = f"{line.strip()!r} (a table delimiter row)"
+        else:
+            return None
+        return construct, "\\" + line
     if char.isdigit():
         ordered = _ORDERED.match(line)
-        if ordered:
-            return ordered.group(1) + "\\" + line[len(ordered.group(1)) :]
-        return line
+        if ordered is None:
+            return None
+        number = ordered.group(1)
+        construct = f"{number + ordered.group(2)!r} (a numbered list item)"
+        return construct, number + "\\" + line[len(number) :]
     if char in "`~":
         fence = _FENCE.match(line)
         # A backtick fence's info string cannot contain a backtick: "``` ```" is a code span.
-        if fence and not (char == "`" and "`" in line[fence.end() :]):
-            # Escape every marker: "\```" would leave "``", which can open a code span.
-            return "".join("\\" + c for c in fence.group()) + line[fence.end() :]
-        return line
+        if fence is None or (char == "`" and "`" in line[fence.end() :]):
+            return None
+        # Escape every marker: "\```" would leave "``", which can open a code span.
+        written = "".join("\\" + c for c in fence.group()) + line[fence.end() :]
+        return f"{fence.group()!r} (a code fence)", written
     if char == "<" and _starts_html_block(line, first=first):
-        return "\\" + line
-    if char == "[" and first and _REFERENCE_START.match(line):
-        return "\\" + line
-    return line
+        opening = _HTML_OPENING.match(line)
+        return f"{opening.group() if opening else '<'!r} (an HTML block)", "\\" + line
+    if char == "[" and first:
+        reference = _REFERENCE_START.match(line)
+        if reference is not None:
+            return f"{reference.group()!r} (a link reference definition)", "\\" + line
+    return None
+
+
+# How an HTML block's opening is named in a message: "<!--", "<div", "</p", "<?", "<![CDATA[".
+_HTML_OPENING = re.compile(r"<(?:!--|!\[CDATA\[|[!?/]?[A-Za-z][A-Za-z0-9-]*)")
+
+
+# A line start escaped in the source: a backslash before the marker (after an ordered list's
+# number), or before each character of a fence.
+_ESCAPED_LINE_START = re.compile(r"^(?:((?:\\[`~]){3,})|(\d{0,9})\\(?=[!-/:-@\[-`{-~]))", re.M)
+
+
+def unescaped_line_starts(text: str) -> str:
+    r"""``text`` with the backslashes that keep its lines from opening blocks removed: what the
+    source wrote to show, at a line start, a marker as text (``\#``, ``1986\.``, ``\<!--``).
+
+    >>> unescaped_line_starts("1986\\. A year\n\\`\\`\\` and \\# \\*")
+    '1986. A year\n``` and \\# \\*'
+    """
+    if "\\" not in text:
+        return text
+    return _ESCAPED_LINE_START.sub(
+        lambda m: m.group(2) if m.group(1) is None else m.group(1).replace("\\", ""), text
+    )
 
 
 def _starts_html_block(line: str, *, first: bool) -> bool:
@@ -249,11 +320,13 @@ def _starts_html_block(line: str, *, first: bool) -> bool:
     )
 
 
-def _escape_closing_hashes(text: str) -> str:
+def _escape_closing_hashes(text: str, escaped: list[str] | None = None) -> str:
     # "Title #" would lose its "#": the parser takes it for a closing sequence.
     match = _CLOSING_HASHES.search(text)
     if match is None:
         return text
+    if escaped is not None:
+        escaped.append(f"{match.group(2)!r} (a heading's closing sequence)")
     start = match.start(2)
     return text[:start] + "\\" + text[start:]
 

@@ -192,18 +192,35 @@ def project_lock(root: Path, *, on_wait: Callable[[], None] | None = None) -> It
 # --- a folder replaced whole: build/ -------------------------------------------------------------
 
 
-def staging_copy(target: Path) -> Path:
+#: What the files of each folder made by :func:`staging_copy` are called in messages: the
+#: folder it will replace (``build``), never the staging folder no user has heard of. Forked
+#: workers inherit it with the folder.
+_STAGED_AS: dict[Path, str] = {}
+
+
+def staging_copy(target: Path, *, shown_as: str | None = None) -> Path:
     """A new folder beside ``target``, holding ``target``'s files as hard links (files that stay
-    the same are not written again); to be filled, then put in place by :func:`swap_tree`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    the same are not written again); to be filled, then put in place by :func:`swap_tree`.
+
+    ``shown_as``: ``target`` as messages name it (:func:`replace_text`'s errors name each file
+    by the path it will have there).
+    """
+    shown = shown_as or str(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    except OSError as failure:
+        raise _cannot_write(failure, shown) from failure
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder is not
         if target.is_dir():
             shutil.copytree(target, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
-    except BaseException:
+    except BaseException as failure:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(failure, OSError):
+            raise _cannot_write(failure, shown) from failure
         raise
+    _STAGED_AS[staging] = shown
     return staging
 
 
@@ -215,9 +232,22 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def replace_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` in a staging folder, never through a hard link to the old file."""
-    path.unlink(missing_ok=True)
-    path.write_text(text, encoding="utf-8")
+    """Write ``text`` to ``path`` in a staging folder, never through a hard link to the old file.
+
+    :raises LocpipeError: naming the file as it will be called once in place (a full disk).
+    """
+    try:
+        path.unlink(missing_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as failure:
+        raise _cannot_write(failure, _shown_staged(path)) from failure
+
+
+def _shown_staged(path: Path) -> str:
+    for staging, shown in _STAGED_AS.items():
+        if path.is_relative_to(staging):
+            return f"{shown}/{path.relative_to(staging).as_posix()}"
+    return str(path)
 
 
 def swap_tree(staging: Path, target: Path) -> None:
@@ -238,5 +268,6 @@ def swap_tree(staging: Path, target: Path) -> None:
             if old is not None:
                 os.replace(old, target)
             raise
+        _STAGED_AS.pop(staging, None)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

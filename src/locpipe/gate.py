@@ -22,12 +22,13 @@ from html.parser import HTMLParser
 from locpipe import meaning
 from locpipe.catalog import caveat_of, key_of
 from locpipe.config import Config
-from locpipe.errors import ConfigError, located
+from locpipe.errors import ConfigError, located, quoted
 from locpipe.locales import PSEUDO_LOCALES
 from locpipe.model import Message
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry
 from locpipe.render import (
+    LocalizedDocument,
     Markup,
     RenderedPage,
     VisibleText,
@@ -212,6 +213,8 @@ REVIEW_RULES = {
     "C027": "the review signature does not verify over the record",
     "C028": "the review is signed by a key not listed for its reviewer",
 }
+ESCAPED_MARKUP = "the caveat's page shows, escaped as text, markup its English lacks"
+"""C050's title (see :func:`check_escaped`)."""
 
 #: Every rule code with its title, for documentation and reports.
 RULES = {
@@ -224,6 +227,7 @@ RULES = {
     "C010": "the translated caveat is not visible on the built page",
     **REVIEW_RULES,
     "C055": "the registry gives no required terms for the locale",
+    "C050": ESCAPED_MARKUP,
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UNTRUSTED_RULES},
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in meaning.MEANING_RULES},
     **{
@@ -378,9 +382,12 @@ def check_catalog(
     catalog: PoFile | None,
     catalog_path: str,
     registry: dict[str, CaveatSpec],
+    localized: LocalizedDocument | None = None,
 ) -> list[Finding]:
     """The catalog rules: C001–C009 and C011 for every caveat of one document in one locale,
-    then C012–C015 for every translated entry of its catalog (see :func:`check_untrusted`)."""
+    then C012–C015 for every translated entry of its catalog (see :func:`check_untrusted`),
+    then C050 for the caveats of ``localized``, the document made from it (see
+    :func:`check_escaped`)."""
     live: dict[tuple[str | None, str], PoEntry] = {}
     obsolete: dict[tuple[str | None, str], PoEntry] = {}
     by_caveat: dict[str, list[PoEntry]] = {}
@@ -398,7 +405,43 @@ def check_catalog(
             )
     findings += _length_outliers(locale, sites, live, catalog_path)
     findings += _bidi_controls(locale, catalog, catalog_path)
-    return findings + check_untrusted(locale, catalog, catalog_path)
+    findings += check_untrusted(locale, catalog, catalog_path)
+    if localized is not None and localized.escaped:
+        findings += check_escaped(locale, localized, live, catalog_path)
+    return findings
+
+
+def check_escaped(
+    locale: str,
+    localized: LocalizedDocument,
+    live: dict[tuple[str | None, str], PoEntry],
+    catalog_path: str,
+) -> list[Finding]:
+    """C050: a caveat's translation needed escaping its English does not (it starts a line with
+    ``<!--``, ``<div``, ``#``, ``-``, a fence, ...), so its page shows that markup as text.
+
+    The escaping keeps the caveat visible and the block structure intact; but a translation that
+    tried to open a block (an HTML comment to hide the caveat, a heading, a list) is not a
+    faithful caveat, and only a caveat fails for it: other strings are escaped and published.
+    """
+    findings: list[Finding] = []
+    for index, constructs in localized.escaped.items():
+        message = localized.source.units[index].message
+        entry = live.get(key_of(message))
+        if message.caveat is None or entry is None:
+            continue
+        findings.append(
+            Finding(
+                "C050",
+                locale,
+                message.caveat,
+                catalog_path,
+                entry.line,
+                "markup the English lacks had to be escaped, so the page shows it as text: "
+                + ", ".join(constructs),
+            )
+        )
+    return findings
 
 
 def _length_outliers(
@@ -584,7 +627,7 @@ def check_registry(
             if site.id in in_sources:
                 other = in_sources[site.id]
                 raise ConfigError(
-                    f"caveat {site.id!r} is also used in {other.location}: caveat ids must be unique",
+                    f"caveat {site.id!r} is also used in {quoted(other.location)}: caveat ids must be unique",
                     path=first.path,
                     line=first.line,
                 )
@@ -592,7 +635,9 @@ def check_registry(
     for caveat, message in in_sources.items():
         if caveat not in registry:
             raise ConfigError(
-                f"caveat {caveat!r} has no entry in {shown}", path=message.path, line=message.line
+                f"caveat {caveat!r} has no entry in {quoted(shown)}",
+                path=message.path,
+                line=message.line,
             )
     for caveat, spec in registry.items():
         if caveat not in in_sources:

@@ -53,6 +53,9 @@ class LocalizedDocument:
     written: dict[int, str] | None = None
     """What each translated unit became, by unit index (see
     :meth:`~locpipe.segment.Document.localize_units`); None: not known, parse ``markdown``."""
+    escaped: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """By unit index: block constructs (an HTML block start, a list marker, a fence, ...) that
+    had to be escaped in the unit's translation to show as text, and not in its English."""
 
 
 def localize_with(
@@ -67,8 +70,9 @@ def localize_with(
             fallbacks.append(message)
         return found
 
-    markdown, written = source.localize_units(translate)
-    return LocalizedDocument(source=source, markdown=markdown, fallbacks=fallbacks, written=written)
+    escaped: dict[int, tuple[str, ...]] = {}
+    markdown, written = source.localize_units(translate, escaped)
+    return LocalizedDocument(source, markdown, fallbacks, written, escaped)
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ import bisect
 import dataclasses
 import gc
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -115,14 +116,37 @@ class Document:
         """What precedes ``unit`` on its first line: its containers' markers and indentation."""
         return self._text[unit.line_start : unit.start]
 
+    def escaped_beyond_source(self, unit: Unit, constructs: list[str]) -> tuple[str, ...]:
+        """Which of ``constructs`` (escaped in a translation of ``unit``) the unit's own msgid
+        does not show as text at a line start: markup the English lacks, shown as text. (The
+        msgid holds what its source escaped, ``1986\\.``: it is written back without it.)"""
+        own: list[str] = []
+        escape.write_back(
+            escape.unescaped_line_starts(unit.message.msgid),
+            unit.kind,
+            "",
+            "\n",
+            delimiter_row=unit.delimiter_row,
+            flavor=self.flavor,
+            env=self.env,
+            escaped=own,
+        )
+        return tuple((Counter(constructs) - Counter(own)).elements())
+
     def localize(self, translate: Translate) -> str:
         """The document with each unit replaced by ``translate(message)`` (None keeps the source)."""
         return self.localize_units(translate)[0]
 
-    def localize_units(self, translate: Translate) -> tuple[str, dict[int, str]]:
+    def localize_units(
+        self, translate: Translate, escaped: dict[int, tuple[str, ...]] | None = None
+    ) -> tuple[str, dict[int, str]]:
         """:meth:`localize`, and what was written in place of each translated unit, by its
         index in :attr:`units`, as it would read without container prefixes (every line of it
-        as if at the left margin, line endings ``\n``): the unit's inline text on its own."""
+        as if at the left margin, line endings ``\n``): the unit's inline text on its own.
+
+        ``escaped``: if given, receives, by unit index, the block constructs that had to be
+        escaped in a translation and not in its msgid (see :func:`escaped_beyond_source`).
+        """
         pieces: list[str] = []
         written: dict[int, str] = {}
         copied = 0
@@ -133,6 +157,7 @@ class Document:
                 continue
             start, end = offset(unit.start), offset(unit.end)
             pieces.append(source[copied:start])
+            constructs: list[str] = []
             text = escape.write_back(
                 translation,
                 unit.kind,
@@ -141,7 +166,12 @@ class Document:
                 delimiter_row=unit.delimiter_row,
                 flavor=self.flavor,
                 env=self.env,
+                escaped=constructs,
             )
+            if constructs and escaped is not None:
+                beyond = self.escaped_beyond_source(unit, constructs)
+                if beyond:
+                    escaped[index] = beyond
             written[index] = text
             if "\n" in text and (unit.newline != "\n" or unit.line_start != unit.start):
                 # Lines it adds continue the unit's container: they take its prefix.
@@ -310,6 +340,7 @@ def _units(
     row_cells: list[tuple[int, int]] | None = None
     cell_index = 0
     containers: list[str] = []
+    raw_pre = 0  # <pre> and <textarea> elements that raw HTML opened and has not closed
 
     for index, token in enumerate(tokens):
         while active and active[-1].end < index:
@@ -320,6 +351,7 @@ def _units(
             if pending:
                 _fail_dangling(pending, above=level, path=path)
         elif kind == "html_block":
+            raw_pre = max(0, raw_pre + _preformatting(token.content))
             directive = _directive_of(token, path)
             if directive is not None:
                 pending.setdefault(level, []).append((token, directive))
@@ -357,7 +389,10 @@ def _units(
                 containers,
                 index,
                 children_of,
+                preformatted=raw_pre > 0,
             )
+            if "<" in token.content:
+                raw_pre = max(0, raw_pre + _preformatting(token.content))
             if parent.type in ("th_open", "td_open"):
                 cell_index += 1
             if unit is None:
@@ -392,7 +427,12 @@ def _unit(
     containers: list[str],
     token_index: int,
     children_of: Callable[[Token], list[Token]],
+    *,
+    preformatted: bool = False,
 ) -> Unit | None:
+    """The unit of the inline ``token`` under ``parent``; None where there is nothing to
+    translate. ``preformatted``: raw HTML opened a ``<pre>`` around it (see
+    :data:`~locpipe.escape.Kind`)."""
     content = token.content
     lines = token.meta.get("lines")
     if not content or not lines:
@@ -426,8 +466,15 @@ def _unit(
     else:  # pragma: no cover - markdown-it has no other inline containers
         raise AssertionError(f"unexpected inline token under {parent.type}")
     line_begin = text.rfind("\n", 0, start) + 1
+    if preformatted and kind == "paragraph":
+        # Inside <pre> a soft break is a new line on the page, not a space: the msgid keeps
+        # the text as written, and the write-back its lines.
+        kind = "preformatted"
+        msgid = content
+    else:
+        msgid = _msgid(content, token, children_of)
     message = Message(
-        msgid=_msgid(content, token, children_of),
+        msgid=msgid,
         line=token.map[0] + 1 if token.map else 0,
         comments=(label,),
         path=path,
@@ -441,8 +488,20 @@ def _unit(
         newline=newline,
         delimiter_row=delimiter_row,
         token_index=token_index,
-        indent=token.meta.get("indent", 0) if kind == "paragraph" else 0,
+        indent=token.meta.get("indent", 0) if kind in ("paragraph", "preformatted") else 0,
     )
+
+
+# Raw HTML that opens or closes an element in which white space is shown as written.
+_PRE_OPEN = re.compile(r"<(?:pre|textarea)(?=[\s/>]|$)", re.IGNORECASE)
+_PRE_CLOSE = re.compile(r"</(?:pre|textarea)\s*>", re.IGNORECASE)
+
+
+def _preformatting(html: str) -> int:
+    """How many ``<pre>`` (or ``<textarea>``) elements ``html`` leaves open (negative: closes)."""
+    if "<" not in html:
+        return 0
+    return len(_PRE_OPEN.findall(html)) - len(_PRE_CLOSE.findall(html))
 
 
 def _paragraph_label(containers: list[str]) -> str:

@@ -1,0 +1,143 @@
+"""No error is silent or garbled: what locpipe cannot use it names, on one line."""
+
+from __future__ import annotations
+
+import errno
+import pathlib
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT, Project
+
+COMMANDS = ["extract", "update", "check", "build"]
+
+
+@pytest.fixture
+def outside(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """A folder beside the project, holding a Markdown document."""
+    folder = tmp_path_factory.mktemp("outside")
+    (folder / "secret.md").write_text("# Secret\n\nNot part of the project.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_source_symlink_leading_outside_the_project_is_reported_not_skipped(
+    project: Project, outside: pathlib.Path, command: str
+) -> None:
+    project.path("source/secret.md").symlink_to(outside / "secret.md")
+    result = project.run(command)
+    assert result.code == 2
+    assert result.err == (
+        "source/secret.md: error: leads outside the project (a symlink or '..'): "
+        "locpipe never reads or writes there\n"
+    )
+    assert not project.path("locales/secret.pot").exists()
+
+
+def test_a_source_folder_symlinked_outside_the_project_is_reported(
+    project: Project, outside: pathlib.Path
+) -> None:
+    project.path("source/guide").symlink_to(outside, target_is_directory=True)
+    result = project.run("extract")
+    assert result.code == 2
+    assert result.err == (
+        "source/guide: error: leads outside the project (a symlink or '..'): "
+        "locpipe never reads or writes there\n"
+    )
+
+
+def test_a_source_folder_symlinked_inside_the_project_is_reported_not_skipped(
+    project: Project,
+) -> None:
+    project.write("source/guides/intro.md", "# Guide\n")
+    project.path("source/notes").symlink_to(project.path("source/guides"), target_is_directory=True)
+    result = project.run("extract")
+    assert result.code == 2
+    assert result.err == (
+        "source/notes: error: is a symlink to a folder, which locpipe does not follow: "
+        "link each document instead\n"
+    )
+
+
+def test_a_source_symlink_to_nothing_is_reported(project: Project) -> None:
+    project.path("source/gone.md").symlink_to(project.path("source/deleted.md"))
+    result = project.run("extract")
+    assert result.code == 2
+    assert result.err == (
+        "source/gone.md: error: is a symlink to nothing: remove it or restore the file it names\n"
+    )
+
+
+def test_a_source_symlink_inside_the_project_is_a_document(project: Project) -> None:
+    project.path("source/copy.md").symlink_to(project.path("source/article.md"))
+    project.ok("extract")
+    assert project.template("copy").entries
+
+
+@pytest.mark.parametrize(
+    "failing", ["en/article.md", "en/article.html", "index.html", ".locpipe-manifest.json"]
+)
+def test_a_full_disk_during_build_names_the_file(
+    project: Project, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    write_text = pathlib.Path.write_text
+
+    def full_disk(path: pathlib.Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if path.as_posix().endswith("/" + failing):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write_text(path, *args, **kwargs)
+
+    shutil.copy(ROOT / "source" / "caveats.toml", project.path("source/caveats.toml"))
+    monkeypatch.setattr(pathlib.Path, "write_text", full_disk)
+    result = project.run("build", "-q", "--jobs", "1")
+    assert result.code == 2
+    assert result.err == f"build/{failing}: error: cannot write: No space left on device\n"
+    assert not project.path("build").exists()
+    assert not [p for p in project.root.iterdir() if p.name.startswith(".build-")]
+
+
+#: Names a user could give a folder or file, each of which would split or garble a line.
+HOSTILE_NAMES = {
+    "newline": "fr\nerror: forged",
+    "carriage-return": "fr\rok",
+    "escape-sequence": "fr\x1b[2K",
+    "bidi-override": "fr\u202exx",
+    "tab": "fr\tx",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def test_a_locale_folder_with_control_characters_is_named_on_one_line(
+    project: Project, name: str
+) -> None:
+    project.path(f"locales/{name}/LC_MESSAGES").mkdir(parents=True)
+    result = project.run("check")
+    assert result.code == 2
+    folder = "locales/" + name
+    assert result.err == f"{folder!r}: error: invalid locale code {name!r}\n"
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def test_a_source_document_with_control_characters_is_named_on_one_line(
+    project: Project, name: str
+) -> None:
+    project.write(f"source/{name}.md", "<!-- caveat: Bad Id -->\nText.\n")
+    result = project.run("extract")
+    assert result.code == 2
+    assert result.err.count("\n") == 1, result.err
+    assert result.err.startswith(f"{'source/' + name + '.md'!r}:1: error: malformed caveat id")
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def test_an_unexpected_os_error_names_its_file_on_one_line(
+    project: Project, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    def refused(root: pathlib.Path) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", name)
+
+    monkeypatch.setattr("locpipe.cli.load_config", refused)
+    result = project.run("check")
+    assert result.code == 2
+    assert result.err.startswith(f"{name!r}: error: ")
+    assert result.err.count("\n") == 1
