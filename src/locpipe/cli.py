@@ -14,17 +14,23 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from locpipe import project
 from locpipe.config import Config, load_config, normalize_locale
-from locpipe.errors import ConfigError, LocpipeError, quoted
+from locpipe.errors import ConfigError, LocpipeError, located, quoted
 from locpipe.fsio import project_lock
 from locpipe.locales import PSEUDO_LOCALE
 from locpipe.version import __version__
 
+if TYPE_CHECKING:
+    from locpipe import build
+
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 #: Commands that write catalogs or build/: they serialize on the project lock.
-_WRITING_COMMANDS = frozenset({"extract", "init", "pseudo", "update", "compile", "build"})
+_WRITING_COMMANDS = frozenset(
+    {"extract", "init", "pseudo", "update", "compile", "build", "assemble"}
+)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -106,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     _locale_option(check)
     check.add_argument("--format", choices=("text", "json", "junit", "github"), default="text")
     build = command("build", _build, "build the localized pages into build/ (gate first)")
+    command(
+        "assemble",
+        _assemble,
+        "make one site of the per-locale builds collected in build/ (switchers, index)",
+    )
     _locale_option(build)
     build.add_argument("--jobs", type=int, default=None, help="parallel workers")
     review = command(
@@ -266,12 +277,28 @@ def _check(args: argparse.Namespace, config: Config) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    from locpipe import build, gate
+    from locpipe import build
 
     progress = not args.quiet and (args.verbose or sys.stderr.isatty())
     result = build.build_site(
         config, _locales(args), jobs=args.jobs, progress=_say if progress else None
     )
+    return _built(args, result)
+
+
+def _assemble(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import build
+
+    progress = not args.quiet and (args.verbose or sys.stderr.isatty())
+    return _built(
+        args, build.build_site(config, None, progress=_say if progress else None, assemble=True)
+    )
+
+
+def _built(args: argparse.Namespace, result: build.BuildResult) -> int:
+    """What a build did, on stderr; its exit status."""
+    from locpipe import gate
+
     for notice in result.notices:
         _say(f"notice: {notice}")
     if result.up_to_date:
@@ -282,11 +309,16 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         for finding in findings:
             _say(str(finding))
         caveats = ", ".join(gate.failing_checks(findings))
-        _say(f"error: {locale} not published: caveat(s) failing: {caveats}")
+        first = findings[0]
+        _say(
+            located(first.path, first.line, f"{locale} not published: caveat(s) failing: {caveats}")
+        )
     if not args.quiet:
+        withheld = f"; not published: {', '.join(result.failed)}" if result.failed else ""
         _say(
             f"built {len(result.built)} locale(s) into {result.build}/: "
-            f"{', '.join(result.built)} ({result.rendered} page(s) rendered, the rest unchanged)"
+            f"{', '.join(result.built) or 'none'} ({result.rendered} page(s) rendered, "
+            f"the rest unchanged){withheld}; {len(result.published)} published"
         )
     return EXIT_OK if result.passed else EXIT_FAILED
 

@@ -15,7 +15,7 @@ from locpipe.ui import UI_DOMAIN, template_files
 from locpipe.version import __version__
 
 MANIFEST = ".locpipe-manifest.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 
 Fingerprints = dict[tuple[str, str], str]
 """(locale, document) → the hash of everything its page is made from."""
@@ -33,12 +33,11 @@ def _file_digest(path: Path) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"
 
 
-def fingerprints(
-    config: Config, locales: list[str], documents: list[str], published: list[str]
-) -> Fingerprints:
+def fingerprints(config: Config, locales: list[str], documents: list[str]) -> Fingerprints:
     """For each (locale, document), a hash of everything its page is made from: if it is
     unchanged, so is the page. Each file is read once."""
-    shared = [__version__.encode(), " ".join(published).encode()]
+    # Not the locales published: every build makes the switchers again (build._relink).
+    shared = [__version__.encode()]
     shared += [path.read_bytes() for _, path in template_files(config.root / "templates")]
     shared += [
         _file_digest(config.source / REGISTRY_NAME),
