@@ -20,7 +20,14 @@ from typing import Any
 from locpipe import gate
 from locpipe.catalog import stats
 from locpipe.config import Config
-from locpipe.fsio import read_source, replace_text, signals_deferred, staging_copy, swap_tree
+from locpipe.fsio import (
+    read_source,
+    remove_leftovers,
+    replace_text,
+    signals_deferred,
+    staging_copy,
+    swap_tree,
+)
 from locpipe.gate import CaveatSite, Finding, Report
 from locpipe.locales import direction, hreflang, is_pseudo
 from locpipe.manifest import (
@@ -49,6 +56,7 @@ from locpipe.render import (
     trusted_markup,
 )
 from locpipe.segment import Document, parse_document, without_gc
+from locpipe.ui import UI_DOMAIN
 from locpipe.workers import file_size, run_tasks, tasks_for
 
 Progress = Callable[[str], None]
@@ -234,7 +242,16 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
     for locale in targets:
         report.checked[locale] = [site.id for o in outcomes for site in o.sites]
         report.findings += [f for o in outcomes for f in o.pages[locale].findings]
+        report.findings += _ui_findings(config, locale)
     return report
+
+
+def _ui_findings(config: Config, locale: str) -> list[Finding]:
+    """What the gate finds in the ``ui`` catalog of ``locale`` (the templates' strings)."""
+    if locale == config.source_locale:
+        return []
+    path = config.catalog_path(locale, UI_DOMAIN)
+    return gate.check_ui(locale, catalog_or_none(config, locale, UI_DOMAIN), config.relative(path))
 
 
 def _build_documents(plan: Plan, work: dict[str, list[str]], jobs: int) -> list[DocumentOutcome]:
@@ -265,6 +282,7 @@ def build_site(
     nothing changed writes nothing. ``locales``: build only these (``build/<locale>/``) and
     refresh the index from what is present.
     """
+    remove_leftovers(config.build)  # of runs killed before they could clean up (we hold the lock)
     targets = locales or config.locales_present()
     documents = config.documents()
     jobs = jobs or os.cpu_count() or 1
@@ -294,6 +312,8 @@ def build_site(
         outcomes = {o.name: o for o in _build_documents(plan, work, jobs)}
         _check_registry(config, targets, documents, outcomes)
         results = _locale_results(building, documents, outcomes, previous)
+        for locale, built in results.items():
+            built.findings += _ui_findings(config, locale)
         failed = {locale: result for locale, result in results.items() if result.findings}
         if failed:
             # A locale that is not published must drop out of every other page's switcher.

@@ -44,7 +44,8 @@ class Config:
             raise ConfigError("source folder does not exist", path=self.relative(self.source))
         names = []
         for path in self.source.rglob("*.md"):
-            if path.is_file() and _inside(path, self.source):
+            # A FIFO or a device is a document too, so reading it says what is wrong with it.
+            if path.exists() and not path.is_dir() and _inside(path, self.source):
                 names.append(path.relative_to(self.source).with_suffix("").as_posix())
         return sorted(names)
 
