@@ -60,7 +60,9 @@ def run(root: Path, *args: str) -> int:
 def break_caveat(root: Path, locale: str) -> None:
     path = root / "locales" / locale / "LC_MESSAGES" / "article.po"
     catalog = parse_po(path.read_bytes(), path=path.name)
-    entry = next(e for e in catalog.entries if "caveat: consult-professional" in e.extracted_comments)
+    entry = next(
+        e for e in catalog.entries if "caveat: consult-professional" in e.extracted_comments
+    )
     entry.msgstr = ""
     path.write_bytes(encode_po(catalog))
 

@@ -20,7 +20,14 @@ from typing import Any
 from locpipe import gate, review
 from locpipe.catalog import stats
 from locpipe.config import Config
-from locpipe.fsio import read_source, replace_text, signals_deferred, staging_copy, swap_tree
+from locpipe.fsio import (
+    read_source,
+    remove_leftovers,
+    replace_text,
+    signals_deferred,
+    staging_copy,
+    swap_tree,
+)
 from locpipe.gate import CaveatSite, Finding, Report
 from locpipe.locales import direction, hreflang, is_pseudo
 from locpipe.manifest import (
@@ -51,6 +58,7 @@ from locpipe.render import (
     trusted_markup,
 )
 from locpipe.segment import Document, parse_document, without_gc
+from locpipe.ui import UI_DOMAIN
 from locpipe.workers import file_size, run_tasks, tasks_for
 
 Progress = Callable[[str], None]
@@ -256,8 +264,17 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
         report.findings += [f for f in unregistered if f.locale == locale]
         report.findings += [f for o in outcomes for f in o.pages[locale].findings]
         report.findings += [f for f in reviews.findings if f.locale == locale]
+        report.findings += _ui_findings(config, locale)
     report.notices += [reviews.notice] if reviews.notice else []
     return report
+
+
+def _ui_findings(config: Config, locale: str) -> list[Finding]:
+    """What the gate finds in the ``ui`` catalog of ``locale`` (the templates' strings)."""
+    if locale == config.source_locale:
+        return []
+    path = config.catalog_path(locale, UI_DOMAIN)
+    return gate.check_ui(locale, catalog_or_none(config, locale, UI_DOMAIN), config.relative(path))
 
 
 def _build_documents(plan: Plan, work: dict[str, list[str]], jobs: int) -> list[DocumentOutcome]:
@@ -294,6 +311,7 @@ def build_site(
     if they are missing, then the switchers and the index from the locale folders that
     per-locale builds left in ``build/`` (collected there from a CI matrix's jobs).
     """
+    remove_leftovers(config.build)  # of runs killed before they could clean up (we hold the lock)
     if assemble:
         locales = []
     targets = config.locales_present() if locales is None else locales
@@ -332,6 +350,8 @@ def build_site(
             results[finding.locale].findings.insert(0, finding)
         for finding in reviews.findings:
             results[finding.locale].findings.append(finding)
+        for locale, built in results.items():
+            built.findings += _ui_findings(config, locale)
         failed = {locale: result for locale, result in results.items() if result.findings}
         result.published = _write_build(config, staging, results, failed, current, previous)
     except BaseException:

@@ -67,7 +67,8 @@ class Config:
                     "is a symlink to nothing: remove it or restore the file it names",
                     path=self.relative(path),
                 )
-            if path.suffix == ".md" and path.is_file():
+            # A FIFO or a device is a document too, so reading it says what is wrong with it.
+            if path.suffix == ".md" and path.exists() and not path.is_dir():
                 names.append(path.relative_to(self.source).with_suffix("").as_posix())
         return sorted(names)
 

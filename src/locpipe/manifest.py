@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -37,7 +38,7 @@ def fingerprints(config: Config, locales: list[str], documents: list[str]) -> Fi
     """For each (locale, document), a hash of everything its page is made from: if it is
     unchanged, so is the page. Each file is read once."""
     # Not the locales published: every build makes the switchers again (build._relink).
-    shared = [__version__.encode()]
+    shared = [_renderer_key(), config.flavor.encode(), config.source_locale.encode()]
     shared += [path.read_bytes() for _, path in template_files(config.root / "templates")]
     shared += [
         _file_digest(config.source / REGISTRY_NAME),
@@ -56,6 +57,30 @@ def fingerprints(config: Config, locales: list[str], documents: list[str]) -> Fi
             reviews = _file_digest(config.reviews_path(locale, name))
             found[(locale, name)] = _digest(common, sources[name], catalog, ui, reviews)
     return found
+
+
+#: The distributions whose code decides what a page looks like: a new version of any of them
+#: may change every page, so each version is part of every page's hash.
+RENDERING_DISTRIBUTIONS = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "babel",
+    "jinja2",
+    "markupsafe",
+    "nh3",
+    "selectolax",
+)
+
+
+def _renderer_key() -> bytes:
+    """locpipe's version and those of :data:`RENDERING_DISTRIBUTIONS`."""
+    versions = [f"locpipe {__version__}"]
+    for name in RENDERING_DISTRIBUTIONS:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return "\n".join(versions).encode()
 
 
 def read_manifest(build: Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from locpipe.fsio import (
     StagedWrites,
     read_bytes,
     read_source,
+    remove_temporaries,
     staged_writes,
     write_atomic,
     write_if_changed,
@@ -143,6 +144,7 @@ def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Ou
     """
     locales = locales or config.locales_present()
     documents = domains(config)
+    _remove_temporaries(config, locales, documents)
     outcomes: dict[tuple[str, str], Outcome] = {}
     with staged_writes() as staged:
         for document in documents:
@@ -162,6 +164,18 @@ def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Ou
     order = [("", name) for name in documents]
     order += [(locale, name) for locale in locales for name in documents]
     return [outcomes[key] for key in order]
+
+
+def _remove_temporaries(config: Config, locales: list[str], documents: list[str]) -> None:
+    """Remove the temporary files an earlier, killed ``update`` left beside the catalogs
+    (the caller holds the project lock: no other run is writing them)."""
+    folders: dict[Path, list[str]] = {}
+    for name in documents:
+        paths = [config.template_path(name)] + [config.catalog_path(code, name) for code in locales]
+        for path in paths:
+            folders.setdefault(path.parent, []).append(path.name)
+    for folder, names in folders.items():
+        remove_temporaries(folder, names)
 
 
 def _stage(config: Config, staged: StagedWrites, path: Path, po: PoFile) -> Outcome:
