@@ -269,7 +269,11 @@ def _floor(percent: float, digits: int) -> float:
 def _check(args: argparse.Namespace, config: Config) -> int:
     from locpipe import build, reports
 
-    report = build.check_project(config, _locales(args))
+    try:
+        report = build.check_project(config, _locales(args))
+    except LocpipeError as error:
+        print(reports.format_error(error, args.format), end="")  # CI keeps a report saying why
+        raise
     for notice in report.notices:
         _say(f"notice: {notice}")
     print(reports.format_report(report, args.format), end="")
