@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -350,6 +351,8 @@ def build_site(
             results[finding.locale].findings.insert(0, finding)
         for finding in reviews.findings:
             results[finding.locale].findings.append(finding)
+        for finding in _incomplete(config, results, documents):
+            results[finding.locale].findings.append(finding)
         for locale, built in results.items():
             built.findings += _ui_findings(config, locale)
         failed = {locale: result for locale, result in results.items() if result.findings}
@@ -362,6 +365,30 @@ def build_site(
     result.built = [locale for locale in results if locale not in failed]
     result.rendered = sum(results[locale].rendered for locale in result.built)
     return result
+
+
+def _incomplete(
+    config: Config, results: dict[str, LocaleBuild], documents: list[str]
+) -> list[Finding]:
+    """C056 for each target locale translated below ``min-translated`` (when it is set)."""
+    minimum = config.min_translated
+    if minimum is None or not documents:
+        return []
+    return [
+        Finding(
+            "C056",
+            locale,
+            gate.NOT_A_CAVEAT,
+            config.relative(config.catalog_path(locale, documents[0])),
+            1,
+            f"{math.floor(result.percent)}% of the strings translated, below min-translated "
+            f"{100 * minimum:g}%",
+        )
+        for locale, result in results.items()
+        if locale != config.source_locale
+        and not is_pseudo(locale)
+        and result.percent < 100 * minimum
+    ]
 
 
 def _work(

@@ -127,6 +127,13 @@ class StagedWrites:
         return True
 
 
+class Unwritten(StagedWrites):
+    """A dry run of :class:`StagedWrites`: it says which files would change, and writes none."""
+
+    def write_if_changed(self, path: Path, data: bytes, *, shown_as: str | None = None) -> bool:
+        return not _holds(path, data)
+
+
 @contextlib.contextmanager
 def staged_writes() -> Iterator[StagedWrites]:
     """Stage files in the block; if it ends with an error (or an interrupt) none is replaced

@@ -273,6 +273,7 @@ RULES = {
     "C010": "the translated caveat is not visible on the built page",
     **REVIEW_RULES,
     "C055": "the registry gives no required terms for the locale",
+    "C056": "the locale is translated below min-translated",
     "C050": ESCAPED_MARKUP,
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UNTRUSTED_RULES},
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in meaning.MEANING_RULES},
