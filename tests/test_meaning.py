@@ -76,3 +76,24 @@ def test_every_code_is_documented():
     doc = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
     for code in gate.RULES:
         assert f"| {code} |" in doc, code
+
+
+def test_the_language_model_cache_gives_the_same_model(tmp_path, monkeypatch):
+    from locpipe import langmodel
+
+    monkeypatch.setenv("LOCPIPE_CACHE", str(tmp_path))
+    fresh = langmodel.load_identifier()  # decompressed from py3langid, then stored
+    assert len(list(tmp_path.glob("py3langid-*.npz"))) == 1
+    cached = langmodel.load_identifier()  # read back from the cache
+    text = "La terapia sigue siendo experimental y su disponibilidad es limitada."
+    assert fresh.rank(text)[:5] == cached.rank(text)[:5]
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    from locpipe import langmodel
+
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("LOCPIPE_CACHE", str(blocked / "cache"))
+    assert langmodel.load_identifier().rank("Die Therapie ist noch experimentell.")[0][0] == "de"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from locpipe.lexicon import LOOK_ALIKES, Lexicon, Phrasing, fold, language_of, lemma, lexicon
+from locpipe.locales import is_pseudo
 from locpipe.registry import CaveatSpec, Claim
 from locpipe.render import plain_text
 
@@ -134,12 +135,11 @@ def _word_at(units: tuple[Unit, ...], i: int, forms: tuple[str, ...], language: 
     """Where the word ``forms`` (alternatives) found at unit ``i`` ends, or None."""
     if lexicon(language).spaced:
         unit = units[i]
-        for form in forms:
-            if form.endswith("*"):
-                if any(f.startswith(form[:-1]) for f in unit.forms):
-                    return i + 1
-            elif form in unit.forms or unit.lemma == lemma(language, form):
-                return i + 1
+        exact, lemmas, prefixes = _matcher(forms, language)
+        if unit.lemma in lemmas or any(f in exact for f in unit.forms):
+            return i + 1
+        if prefixes and any(f.startswith(prefixes) for f in unit.forms):
+            return i + 1
         return None
     clause = units[i].clause
     for form in forms:
@@ -150,6 +150,19 @@ def _word_at(units: tuple[Unit, ...], i: int, forms: tuple[str, ...], language: 
         ):
             return end
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _matcher(
+    forms: tuple[str, ...], language: str
+) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """A word's alternatives as (exact forms, their lemmas, prefixes of ``word*`` forms)."""
+    plain = [form for form in forms if not form.endswith("*")]
+    return (
+        frozenset(plain),
+        frozenset(lemma(language, form) for form in plain),
+        tuple(form[:-1] for form in forms if form.endswith("*")),
+    )
 
 
 def _match_from(
@@ -183,11 +196,26 @@ def find(
     otherwise only where the phrasing has "…".
     """
     found = []
-    for start in range(len(units)):
+    for start in _starts(units, phrasing.words[0], language):
         end = _match_from(units, start, phrasing, language, loose)
         if end is not None:
             found.append((start, end))
     return found
+
+
+def _starts(units: tuple[Unit, ...], forms: tuple[str, ...], language: str) -> list[int]:
+    """Where a phrasing whose first word is ``forms`` may start (a quick first pass)."""
+    if not lexicon(language).spaced:
+        firsts = {form[0] for form in forms if form}
+        return [i for i, unit in enumerate(units) if unit.text in firsts]
+    exact, lemmas, prefixes = _matcher(forms, language)
+    return [
+        i
+        for i, unit in enumerate(units)
+        if unit.lemma in lemmas
+        or not exact.isdisjoint(unit.forms)
+        or (prefixes and any(f.startswith(prefixes) for f in unit.forms))
+    ]
 
 
 def _longest_at(
@@ -452,13 +480,20 @@ CONFUSABLE = {
 
 @functools.cache
 def _identifier() -> Any:
-    """py3langid's model (loaded once, on first use: it takes most of a second)."""
-    from py3langid.langid import (  # type: ignore[import-untyped]
-        MODEL_FILE,
-        LanguageIdentifier,
-    )
+    """py3langid's model, loaded once, on first use (see :mod:`locpipe.langmodel`)."""
+    from locpipe.langmodel import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    return load_identifier()
+
+
+def warm(locales: Iterable[str]) -> None:
+    """Load the language model now if C036 will run for any of ``locales``.
+
+    Called by the build before it forks its workers: forked, they share the parent's copy
+    (copy-on-write) instead of each decompressing its own (about half a second of CPU each).
+    """
+    if any(not is_pseudo(locale) for locale in locales):
+        _identifier()
 
 
 def identify(text: str, candidates: Iterable[str]) -> str | None:
