@@ -33,16 +33,44 @@ def shipped():
     return gate.caveat_sites(messages), registry
 
 
-def check_rewrite(shipped, locale: str, case: dict) -> list[gate.Finding]:
-    """The gate's catalog findings for the shipped catalog of ``locale`` with one caveat rewritten."""
-    sites, registry = shipped
+def reference(locale: str) -> dict[str, str]:
+    """The faithful caveat translations of a fixture for a locale with no shipped catalog."""
+    fixture = tomllib.loads((REWRITES / f"{locale}.toml").read_text(encoding="utf-8"))
+    return dict(fixture.get("reference", {}))
+
+
+def catalog_of(locale: str):
+    """The shipped catalog of ``locale``; without one, the template with the fixture's faithful
+    caveat translations (the other strings untranslated)."""
     path = ROOT / "locales" / locale / "LC_MESSAGES" / "article.po"
-    catalog = parse_po(path.read_bytes(), path=str(path))
+    if path.is_file():
+        return path, parse_po(path.read_bytes(), path=str(path))
+    template = ROOT / "locales" / "article.pot"
+    catalog = parse_po(template.read_bytes(), path=str(template))
+    translations = reference(locale)
     for entry in catalog.entries:
+        caveat = gate.caveat_of(entry)
+        if caveat is not None:
+            entry.msgstr = translations[caveat]
+    return path, catalog
+
+
+def check_rewrite(shipped, locale: str, case: dict | None) -> list[gate.Finding]:
+    """The gate's catalog findings for the catalog of ``locale`` with one caveat rewritten."""
+    sites, registry = shipped
+    path, catalog = catalog_of(locale)
+    for entry in catalog.entries if case else ():
         if f"caveat: {case['caveat']}" in entry.extracted_comments:
             entry.msgstr = case["msgstr"]
             entry.previous_msgid = case.get("previous-msgid")
     return gate.check_catalog(locale, sites, catalog, str(path), registry)
+
+
+@pytest.mark.parametrize("locale", ["ja", "ru", "hi", "he"])
+def test_the_reference_translations_of_the_new_languages_pass(shipped, locale):
+    assert reference(locale), "the fixture has no [reference] translations"
+    findings = check_rewrite(shipped, locale, None)
+    assert not findings, "\n".join(str(f) for f in findings)
 
 
 @pytest.mark.parametrize(("locale", "case"), list(_cases()))
