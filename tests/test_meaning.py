@@ -3,6 +3,7 @@ gate, and every faithful one passes (each run through the real catalog check).""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def check_rewrite(shipped, locale: str, case: dict | None) -> list[gate.Finding]
         if f"caveat: {case['caveat']}" in entry.extracted_comments:
             entry.msgstr = case["msgstr"]
             entry.previous_msgid = case.get("previous-msgid")
+            entry.previous_msgctxt = case.get("previous-msgctxt", entry.msgctxt)
     return gate.check_catalog(locale, sites, catalog, str(path), registry)
 
 
@@ -125,3 +127,31 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     blocked.write_text("")
     monkeypatch.setenv("LOCPIPE_CACHE", str(blocked / "cache"))
     assert langmodel.load_identifier().rank("Die Therapie ist noch experimentell.")[0][0] == "de"
+
+
+@pytest.mark.parametrize(
+    ("previous", "stale"),
+    [
+        ((None, "Hello"), False),
+        (("greeting", "Hello"), True),
+        ((None, "Hi"), True),
+        ((None, None), False),
+    ],
+)
+def test_c040_compares_the_previous_msgctxt_too(previous, stale):
+    assert (meaning.stale_previous(previous, (None, "Hello"), False) is not None) is stale
+    assert meaning.stale_previous(previous, (None, "Hello"), True) is None
+
+
+def test_the_committed_lemma_tables_are_up_to_date():
+    """Changed the lexicon or the registry? Run ``python -m locpipe.lexicon`` and commit."""
+    from locpipe import lexicon
+
+    registry = (ROOT / "source" / "caveats.toml").read_text(encoding="utf-8")
+    for language in lexicon.LEMMATIZED:
+        committed = json.loads(
+            (ROOT / "src" / "locpipe" / "data" / f"lemmas-{language}.json").read_text("utf-8")
+        )
+        assert committed == lexicon.build_lemma_table(language, registry), (
+            f"lemmas-{language}.json is out of date: run `python -m locpipe.lexicon`"
+        )

@@ -641,11 +641,19 @@ def bidi_controls(msgid: str, msgstr: str) -> str | None:
     return None
 
 
-def stale_previous(previous_msgid: str | None, msgid: str, fuzzy: bool) -> str | None:
-    """C040 stale: the entry's #| previous English differs and it is not marked fuzzy."""
-    if fuzzy or previous_msgid is None or previous_msgid == msgid:
+def stale_previous(
+    previous: tuple[str | None, str | None], current: tuple[str | None, str], fuzzy: bool
+) -> str | None:
+    """C040 stale: the entry's #| previous English differs and it is not marked fuzzy.
+
+    ``previous`` and ``current``: (msgctxt, msgid). A ``#| msgid`` without a ``#| msgctxt``
+    was written for a message without a context (GNU gettext's reading).
+    """
+    previous_msgid = previous[1]
+    if fuzzy or previous_msgid is None or previous == current:
         return None
-    return "stale: translated for an earlier English (#| differs) but not marked fuzzy"
+    which = "msgid" if previous_msgid != current[1] else "msgctxt"
+    return f"stale: translated for an earlier English (#| {which} differs) but not marked fuzzy"
 
 
 def length_outliers(pairs: list[tuple[str, str, str]]) -> dict[int, str]:
