@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from locpipe import gate, review
+from locpipe import gate, meaning, review
 from locpipe.catalog import stats
 from locpipe.config import Config
 from locpipe.fsio import (
@@ -283,6 +283,8 @@ def _build_documents(plan: Plan, work: dict[str, list[str]], jobs: int) -> list[
     helps; one outcome per document, in ``work``'s order, pages of one document merged."""
     config = plan.config
     tasks = tasks_for(work, jobs, lambda name: file_size(config.source_path(name)))
+    if plan.registry and len(tasks) > 1 < jobs:  # the caveat checks' model, once, before fork
+        meaning.warm(locale for _, locales in tasks for locale in locales)
     done = run_tasks(lambda name, locales: build_document(plan, name, locales), tasks, jobs)
     outcomes: dict[str, DocumentOutcome] = {}
     for outcome in done:

@@ -700,7 +700,9 @@ def _check_message(
     if entry.fuzzy:
         yield finding("C003", "translation is fuzzy", entry)
         return
-    outdated = meaning.stale_previous(entry.previous_msgid, entry.msgid, entry.fuzzy)
+    outdated = meaning.stale_previous(
+        (entry.previous_msgctxt, entry.previous_msgid), (entry.msgctxt, entry.msgid), entry.fuzzy
+    )
     if outdated is not None:
         yield finding("C040", outdated, entry)
     if not entry.msgstr:
