@@ -63,6 +63,12 @@ class Finding:
             self.path, self.line, f"{self.code} {self.locale} {self.caveat}: {self.message}"
         )
 
+    def titled(self) -> str:
+        """The finding with its rule's title in place of its message, which may quote the
+        translation: for pages the public can read (``build/status.html``)."""
+        title = RULES.get(self.code, "")
+        return located(self.path, self.line, f"{self.code} {self.locale} {self.caveat}: {title}")
+
 
 @dataclass(slots=True)
 class Report:
