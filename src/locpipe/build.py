@@ -259,7 +259,7 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
     work = {name: targets for name in documents}
     outcomes = _build_documents(plan, work, jobs=os.cpu_count() or 1)
     sites, unregistered = _check_registry(
-        config, targets, documents, {outcome.name: outcome for outcome in outcomes}
+        config, targets, documents, {outcome.name: outcome for outcome in outcomes}, registry
     )
     reviews = review.check_reviews(config, targets, sites, review.project_catalogs(config))
     report = Report()
@@ -350,7 +350,7 @@ def build_site(
         if progress is not None:
             _announce(progress, building, stale, jobs)
         outcomes = {o.name: o for o in _build_documents(plan, work, jobs)}
-        sites, unregistered = _check_registry(config, targets, documents, outcomes)
+        sites, unregistered = _check_registry(config, targets, documents, outcomes, registry)
         reviews = review.check_reviews(config, building, sites, review.project_catalogs(config))
         results = _locale_results(building, documents, outcomes, previous)
         for finding in unregistered:
@@ -421,6 +421,7 @@ def _check_registry(
     targets: list[str],
     documents: list[str],
     outcomes: dict[str, DocumentOutcome],
+    registry: dict[str, CaveatSpec],
 ) -> tuple[dict[str, list[CaveatSite]], list[Finding]]:
     """The registry and every source (parsed in this run, or now for the unchanged ones) name
     the same caveats (else an error, raised after the pages are made into the staging folder,
@@ -432,7 +433,7 @@ def _check_registry(
         else gate.caveat_sites(parse_source(config, name, inline=False).messages)
         for name in documents
     }
-    registry = gate.check_registry(config, sites)
+    registry = gate.check_registry(config, sites, registry)
     unregistered = gate.unregistered_terms(registry, targets, config)
     return {name: list(found) for name, found in sites.items()}, unregistered
 
