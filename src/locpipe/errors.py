@@ -11,8 +11,8 @@ def quoted(name: str) -> str:
     every character of it prints, else as a Python string literal, so that a newline, a
     control character or a bidi override in a name never splits or garbles the message's line.
 
-    >>> print(quoted("locales/fr"), quoted("locales/fr\nerror: forged"))
-    locales/fr 'locales/fr\nerror: forged'
+    ``quoted("locales/fr")`` is ``locales/fr``; ``quoted("locales/fr\nerror: forged")`` is
+    ``'locales/fr\nerror: forged'``.
     """
     return name if name.isprintable() else repr(name)
 
