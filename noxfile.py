@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import nox
 from nox.command import CommandFailed
@@ -12,6 +14,8 @@ nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.error_on_external_run = True
 nox.options.sessions = ["lint", "tests"]
+# A second `nox -s build` reuses its environment; install_once keeps it in step with pyproject.
+nox.options.reuse_venv = "yes"
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -57,10 +61,21 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
+def install_once(session: nox.Session, *requirements: str) -> None:
+    """Install ``requirements`` into the session's environment, unless it already holds them
+    for this very pyproject.toml (nox reuses environments: a second run costs no install)."""
+    key = hashlib.sha256(Path("pyproject.toml").read_bytes() + repr(requirements).encode())
+    stamp = Path(str(session.virtualenv.location)) / ".locpipe-installed"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key.hexdigest():
+        return
+    session.install(*requirements)
+    stamp.write_text(key.hexdigest(), encoding="utf-8")
+
+
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the localized pages from source/ and locales/ into build/."""
-    session.install(".")
+    install_once(session, "-e", ".")
     session.run("locpipe", "build", *session.posargs)
 
 

@@ -338,3 +338,41 @@ def test_raw_html_that_hides_the_whole_page_fails_every_caveat(project, capsys):
     assert status == 1
     hidden = [line for line in out.splitlines() if " C010 es " in line]
     assert len(hidden) == len(ARTICLE_CAVEATS), out
+
+
+@pytest.mark.parametrize("style", ["json", "junit", "github", "text"])
+def test_a_broken_catalog_is_reported_in_every_format_with_exit_2(project, capsys, style):
+    path = catalog_path(project)
+    path.write_bytes(path.read_bytes().replace(b'msgid "', b'msgid "\\q', 1))
+    assert main(["-C", str(project), "check", "--format", style]) == 2
+    captured = capsys.readouterr()
+    error = captured.err.strip()
+    assert re.match(r"^locales/es/LC_MESSAGES/article\.po:\d+: error: ", error), error
+    line = int(error.split(":")[1])
+    if style == "json":
+        data = json.loads(captured.out)
+        assert data["passed"] is False
+        assert data["error"]["path"] == "locales/es/LC_MESSAGES/article.po"
+        assert data["error"]["line"] == line
+    elif style == "junit":
+        suite = ET.fromstring(captured.out)
+        assert suite.get("errors") == "1"
+        failure = suite.find("./testsuite/testcase/error")
+        assert failure is not None and f"article.po:{line}: error:" in (failure.text or "")
+    elif style == "github":
+        assert captured.out.startswith(
+            f"::error file=locales/es/LC_MESSAGES/article.po,line={line}::"
+        )
+    else:
+        assert captured.out == ""
+
+
+def test_github_annotations_escape_what_would_end_a_property(project, capsys):
+    from locpipe.gate import Finding, Report
+    from locpipe.reports import format_report
+
+    report = Report(
+        {"es": ["x"]}, [Finding("C004", "es", "x", "a,b:c.po", 3, "caveat\nuntranslated")]
+    )
+    out = format_report(report, "github")
+    assert out == "::error file=a%2Cb%3Ac.po,line=3,title=C004 es x::caveat%0Auntranslated\n"

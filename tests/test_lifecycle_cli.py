@@ -326,7 +326,9 @@ def test_init_creates_a_catalog_with_a_complete_header_for_the_locale(
     ]
     checked = gettext.check(project.catalog_path(folder))
     assert checked.returncode == 0, checked.stderr
-    assert "warning" not in checked.stderr
+    # Only the reminder GNU gives for its own placeholder: the translator fills it in.
+    warnings = [line for line in checked.stderr.splitlines() if "warning" in line]
+    assert all("'Last-Translator' still has the initial default value" in w for w in warnings)
 
 
 @pytest.mark.parametrize(
@@ -818,6 +820,7 @@ def test_stats_as_json(project: Project) -> None:
         "percent",
         "caveats",
         "caveats_translated",
+        "publishable",
     }
     assert row["translated"] + row["fuzzy"] + row["untranslated"] == row["total"]
     assert row["obsolete"] == 1
@@ -1255,7 +1258,10 @@ def test_a_broken_catalog_is_one_error_line_and_no_file_is_rewritten(
     assert result.code == 2
     error = one_error_line(result.err)
     assert (error["path"], error["line"], error["message"]) == (path, str(line), message)
-    assert result.out == ""
+    if command == "stats":  # the other catalogs are still counted
+        assert {row.split()[0] for row in result.out.splitlines()[1:]} == {"de", "fr"}
+    else:
+        assert result.out == ""
     assert project.files() == before
 
 

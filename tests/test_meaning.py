@@ -3,6 +3,7 @@ gate, and every faithful one passes (each run through the real catalog check).""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -33,16 +34,45 @@ def shipped():
     return gate.caveat_sites(messages), registry
 
 
-def check_rewrite(shipped, locale: str, case: dict) -> list[gate.Finding]:
-    """The gate's catalog findings for the shipped catalog of ``locale`` with one caveat rewritten."""
-    sites, registry = shipped
+def reference(locale: str) -> dict[str, str]:
+    """The faithful caveat translations of a fixture for a locale with no shipped catalog."""
+    fixture = tomllib.loads((REWRITES / f"{locale}.toml").read_text(encoding="utf-8"))
+    return dict(fixture.get("reference", {}))
+
+
+def catalog_of(locale: str):
+    """The shipped catalog of ``locale``; without one, the template with the fixture's faithful
+    caveat translations (the other strings untranslated)."""
     path = ROOT / "locales" / locale / "LC_MESSAGES" / "article.po"
-    catalog = parse_po(path.read_bytes(), path=str(path))
+    if path.is_file():
+        return path, parse_po(path.read_bytes(), path=str(path))
+    template = ROOT / "locales" / "article.pot"
+    catalog = parse_po(template.read_bytes(), path=str(template))
+    translations = reference(locale)
     for entry in catalog.entries:
+        caveat = gate.caveat_of(entry)
+        if caveat is not None:
+            entry.msgstr = translations[caveat]
+    return path, catalog
+
+
+def check_rewrite(shipped, locale: str, case: dict | None) -> list[gate.Finding]:
+    """The gate's catalog findings for the catalog of ``locale`` with one caveat rewritten."""
+    sites, registry = shipped
+    path, catalog = catalog_of(locale)
+    for entry in catalog.entries if case else ():
         if f"caveat: {case['caveat']}" in entry.extracted_comments:
             entry.msgstr = case["msgstr"]
             entry.previous_msgid = case.get("previous-msgid")
+            entry.previous_msgctxt = case.get("previous-msgctxt", entry.msgctxt)
     return gate.check_catalog(locale, sites, catalog, str(path), registry)
+
+
+@pytest.mark.parametrize("locale", ["ja", "ru", "hi", "he"])
+def test_the_reference_translations_of_the_new_languages_pass(shipped, locale):
+    assert reference(locale), "the fixture has no [reference] translations"
+    findings = check_rewrite(shipped, locale, None)
+    assert not findings, "\n".join(str(f) for f in findings)
 
 
 @pytest.mark.parametrize(("locale", "case"), list(_cases()))
@@ -76,3 +106,52 @@ def test_every_code_is_documented():
     doc = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
     for code in gate.RULES:
         assert f"| {code} |" in doc, code
+
+
+def test_the_language_model_cache_gives_the_same_model(tmp_path, monkeypatch):
+    from locpipe import langmodel
+
+    monkeypatch.setenv("LOCPIPE_CACHE", str(tmp_path))
+    fresh = langmodel.load_identifier()  # decompressed from py3langid, then stored
+    assert len(list(tmp_path.glob("py3langid-*.npz"))) == 1
+    cached = langmodel.load_identifier()  # read back from the cache
+    text = "La terapia sigue siendo experimental y su disponibilidad es limitada."
+    assert fresh.rank(text)[:5] == cached.rank(text)[:5]
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    from locpipe import langmodel
+
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("LOCPIPE_CACHE", str(blocked / "cache"))
+    assert langmodel.load_identifier().rank("Die Therapie ist noch experimentell.")[0][0] == "de"
+
+
+@pytest.mark.parametrize(
+    ("previous", "stale"),
+    [
+        ((None, "Hello"), False),
+        (("greeting", "Hello"), True),
+        ((None, "Hi"), True),
+        ((None, None), False),
+    ],
+)
+def test_c040_compares_the_previous_msgctxt_too(previous, stale):
+    assert (meaning.stale_previous(previous, (None, "Hello"), False) is not None) is stale
+    assert meaning.stale_previous(previous, (None, "Hello"), True) is None
+
+
+def test_the_committed_lemma_tables_are_up_to_date():
+    """Changed the lexicon or the registry? Run ``python -m locpipe.lexicon`` and commit."""
+    from locpipe import lexicon
+
+    registry = (ROOT / "source" / "caveats.toml").read_text(encoding="utf-8")
+    for language in lexicon.LEMMATIZED:
+        committed = json.loads(
+            (ROOT / "src" / "locpipe" / "data" / f"lemmas-{language}.json").read_text("utf-8")
+        )
+        assert committed == lexicon.build_lemma_table(language, registry), (
+            f"lemmas-{language}.json is out of date: run `python -m locpipe.lexicon`"
+        )

@@ -95,6 +95,8 @@ BAD = [
     ("comment-inside-entry.po", 5, "comment inside an entry"),
     ("text-outside-strings.po", 5, "unexpected '=' outside a string"),
     ("unknown-keyword.po", 5, "unknown keyword 'stray'"),
+    ("unescaped-quote.po", 7, "unescaped '\"' inside a string"),
+    ("unescaped-quote-symbol.po", 7, "unescaped '\"' inside a string"),
     ("duplicate.po", 10, "duplicate message definition (first defined at line 4)"),
     ("duplicate-obsolete.po", 7, "duplicate message definition (first defined at line 4)"),
     ("empty.po", 1, "empty catalog"),

@@ -111,6 +111,21 @@ def test_a_newline_in_a_reference_label_stays_in_the_label():
     assert '<a href="/url">text</a>' in render(localized, "gfm")
 
 
+@pytest.mark.parametrize("defined", [True, False], ids=["label-defined", "label-undefined"])
+def test_a_unit_that_starts_like_a_link_reference_definition_keeps_its_link(defined):
+    """ "[RPIT]: short for ..." is a paragraph starting with a link (its "definition" would have
+    no valid destination); written back, it must stay one, and never become a definition."""
+    source = "[RPIT]: short for return-position impl Trait.\n"
+    if defined:
+        source += "\n[RPIT]: https://example.org/rpit\n"
+    localized = localize(source, lambda m: m.msgid.replace("short for", "abreviatura de"))
+    html = render(localized, "gfm")
+    link = '<a href="https://example.org/rpit">RPIT</a>'
+    assert (link in html) is defined
+    assert "abreviatura de return-position impl Trait." in html
+    assert render(source, "gfm").replace("short for", "abreviatura de") == html
+
+
 def test_messages_are_frozen_and_comparable():
     message = extract("x\n")[0]
     assert message == Message(msgid="x", line=1, comments=("paragraph",))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -17,10 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from locpipe import gate, review
+from locpipe import gate, meaning, review
 from locpipe.catalog import stats
 from locpipe.config import Config
-from locpipe.fsio import read_source, replace_text, signals_deferred, staging_copy, swap_tree
+from locpipe.fsio import (
+    read_source,
+    remove_leftovers,
+    replace_text,
+    signals_deferred,
+    staging_copy,
+    swap_tree,
+)
 from locpipe.gate import CaveatSite, Finding, Report
 from locpipe.locales import direction, hreflang, is_pseudo
 from locpipe.manifest import (
@@ -33,9 +41,11 @@ from locpipe.manifest import (
 )
 from locpipe.page import (
     Head,
+    PageContext,
     catalog_or_none,
     index_html,
     index_row,
+    page_context,
     page_html,
     title_and_description,
 )
@@ -49,9 +59,12 @@ from locpipe.render import (
     trusted_markup,
 )
 from locpipe.segment import Document, parse_document, without_gc
+from locpipe.ui import UI_DOMAIN
 from locpipe.workers import file_size, run_tasks, tasks_for
 
 Progress = Callable[[str], None]
+CONTEXTS = ".locpipe-pages"
+"""Inside each locale's folder: every page's context, as JSON (see :func:`context_path`)."""
 """Told one line of progress at a time (``building fr: 3 document(s)``)."""
 
 
@@ -119,6 +132,8 @@ class BuildResult:
     """Pages made in this run (the others were unchanged)."""
     failed: dict[str, list[Finding]] = field(default_factory=dict)
     """locale → the gate's findings, for each locale not published."""
+    published: list[str] = field(default_factory=list)
+    """Every locale the site in ``build/`` now offers (this run's and earlier builds')."""
     notices: list[str] = field(default_factory=list)
     """What the user must know about this run (e.g. that review rules are off)."""
 
@@ -164,13 +179,18 @@ def _build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOu
     trusted = trusted_markup(source)
     outcome = DocumentOutcome(name, sites)
     for locale in locales:
-        page, markdown, html = _locale_page(plan, source, sites, head, trusted, locale, name)
+        page, markdown, context, html = _locale_page(
+            plan, source, sites, head, trusted, locale, name
+        )
         outcome.pages[locale] = page
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_text(target, markdown)
             replace_text(target.with_suffix(".html"), html)
+            kept = context_path(plan.staging, locale, name)
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            replace_text(kept, json.dumps(context, ensure_ascii=False))
     return outcome
 
 
@@ -182,8 +202,9 @@ def _locale_page(
     trusted: TrustedMarkup,
     locale: str,
     name: str,
-) -> tuple[PageOutcome, str, str]:
-    """One document in one locale: (what it came to, its Markdown, its HTML page)."""
+) -> tuple[PageOutcome, str, PageContext, str]:
+    """One document in one locale: what it came to, its Markdown, its page's context and its
+    HTML page (whose switcher :func:`_relink` makes again once the build knows what passed)."""
     config = plan.config
     caveats = sum(len(site.messages) for site in sites)
     if locale == config.source_locale:
@@ -205,7 +226,8 @@ def _locale_page(
         texts_for=[message for message in head if message is not None],
         trusted=trusted,
     )
-    html = page_html(config, rendered, head, locale, name, plan.published)
+    context = page_context(config, rendered, head, locale, name)
+    html = page_html(config, context, locale, name, plan.published)
     findings: list[Finding] = []
     if locale != config.source_locale:
         catalog_path = config.relative(config.catalog_path(locale, name))
@@ -215,7 +237,7 @@ def _locale_page(
         )
         findings += gate.check_page(locale, sites, rendered, html, page_path)
     fallbacks = [message.location for message in localized.fallbacks]
-    return PageOutcome(findings, fallbacks, counts), localized.markdown, html
+    return PageOutcome(findings, fallbacks, counts), localized.markdown, context, html
 
 
 def _load_registry(config: Config) -> dict[str, CaveatSpec]:
@@ -243,8 +265,17 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
         report.findings += [f for f in unregistered if f.locale == locale]
         report.findings += [f for o in outcomes for f in o.pages[locale].findings]
         report.findings += [f for f in reviews.findings if f.locale == locale]
+        report.findings += _ui_findings(config, locale)
     report.notices += [reviews.notice] if reviews.notice else []
     return report
+
+
+def _ui_findings(config: Config, locale: str) -> list[Finding]:
+    """What the gate finds in the ``ui`` catalog of ``locale`` (the templates' strings)."""
+    if locale == config.source_locale:
+        return []
+    path = config.catalog_path(locale, UI_DOMAIN)
+    return gate.check_ui(locale, catalog_or_none(config, locale, UI_DOMAIN), config.relative(path))
 
 
 def _build_documents(plan: Plan, work: dict[str, list[str]], jobs: int) -> list[DocumentOutcome]:
@@ -252,6 +283,8 @@ def _build_documents(plan: Plan, work: dict[str, list[str]], jobs: int) -> list[
     helps; one outcome per document, in ``work``'s order, pages of one document merged."""
     config = plan.config
     tasks = tasks_for(work, jobs, lambda name: file_size(config.source_path(name)))
+    if plan.registry and len(tasks) > 1 < jobs:  # the caveat checks' model, once, before fork
+        meaning.warm(locale for _, locales in tasks for locale in locales)
     done = run_tasks(lambda name, locales: build_document(plan, name, locales), tasks, jobs)
     outcomes: dict[str, DocumentOutcome] = {}
     for outcome in done:
@@ -268,14 +301,23 @@ def build_site(
     *,
     jobs: int | None = None,
     progress: Progress | None = None,
+    assemble: bool = False,
 ) -> BuildResult:
     """``locpipe build``: gate, then write every passing locale.
 
     Incremental: a page whose inputs did not change is not rendered again, and a build with
     nothing changed writes nothing. ``locales``: build only these (``build/<locale>/``) and
-    refresh the index from what is present.
+    refresh the index from what is present. Every build ends by making the switchers of every
+    page present again, from the locales it publishes (:func:`_relink`).
+
+    ``assemble`` (``locpipe assemble``): build no target locale; make the source locale's pages
+    if they are missing, then the switchers and the index from the locale folders that
+    per-locale builds left in ``build/`` (collected there from a CI matrix's jobs).
     """
-    targets = locales or config.locales_present()
+    remove_leftovers(config.build)  # of runs killed before they could clean up (we hold the lock)
+    if assemble:
+        locales = []
+    targets = config.locales_present() if locales is None else locales
     documents = config.documents()
     jobs = jobs or os.cpu_count() or 1
     result = BuildResult(config.relative(config.build))
@@ -286,11 +328,11 @@ def build_site(
     building = list(targets)
     if not locales or not (config.build / config.source_locale).is_dir():
         building.insert(0, config.source_locale)
-    published = [config.source_locale, *(config.locales_present() if locales else targets)]
-    published = list(dict.fromkeys(published + targets))
-    current = fingerprints(config, building, documents, published)
+    # What the gate's page check sees in the switchers; the final ones come from _relink.
+    published = list(dict.fromkeys([config.source_locale, *targets]))
+    current = fingerprints(config, building, documents)
     stale = stale_pages(config.build, building, documents, current, previous)
-    if not any(stale.values()) and not manifest.get("failed"):
+    if not assemble and not any(stale.values()) and not manifest.get("failed"):
         result.up_to_date = True
         return result
     registry = _load_registry(config)
@@ -311,17 +353,12 @@ def build_site(
             results[finding.locale].findings.insert(0, finding)
         for finding in reviews.findings:
             results[finding.locale].findings.append(finding)
+        for finding in _incomplete(config, results, documents):
+            results[finding.locale].findings.append(finding)
+        for locale, built in results.items():
+            built.findings += _ui_findings(config, locale)
         failed = {locale: result for locale, result in results.items() if result.findings}
-        if failed:
-            # A locale that is not published must drop out of every other page's switcher.
-            published = [locale for locale in published if locale not in failed]
-            plan = Plan(config, registry, published, staging)
-            current = fingerprints(config, building, documents, published)
-            passing = [locale for locale in building if locale not in failed]
-            work = {name: passing for name in documents}
-            again = {o.name: o for o in _build_documents(plan, work, jobs)}
-            results.update(_locale_results(passing, documents, again, previous))
-        _write_build(config, staging, results, failed, current, previous)
+        result.published = _write_build(config, staging, results, failed, current, previous)
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -330,6 +367,30 @@ def build_site(
     result.built = [locale for locale in results if locale not in failed]
     result.rendered = sum(results[locale].rendered for locale in result.built)
     return result
+
+
+def _incomplete(
+    config: Config, results: dict[str, LocaleBuild], documents: list[str]
+) -> list[Finding]:
+    """C056 for each target locale translated below ``min-translated`` (when it is set)."""
+    minimum = config.min_translated
+    if minimum is None or not documents:
+        return []
+    return [
+        Finding(
+            "C056",
+            locale,
+            gate.NOT_A_CAVEAT,
+            config.relative(config.catalog_path(locale, documents[0])),
+            1,
+            f"{math.floor(result.percent)}% of the strings translated, below min-translated "
+            f"{100 * minimum:g}%",
+        )
+        for locale, result in results.items()
+        if locale != config.source_locale
+        and not is_pseudo(locale)
+        and result.percent < 100 * minimum
+    ]
 
 
 def _work(
@@ -404,8 +465,9 @@ def _write_build(
     failed: dict[str, LocaleBuild],
     current: Fingerprints,
     previous: dict[str, dict[str, Any]],
-) -> None:
-    """Finish the staged build (per-locale reports, index, manifest), then swap it into place."""
+) -> list[str]:
+    """Finish the staged build (per-locale reports, switchers, index, manifest), then swap it
+    into place; the locales it publishes."""
     pages = {
         key: value
         for key, value in previous.items()
@@ -429,9 +491,47 @@ def _write_build(
             folder / "missing.json", json.dumps(missing, indent=2, ensure_ascii=False) + "\n"
         )
         replace_text(folder / "summary.json", json.dumps(_summary(config, result)))
-    _write_index(config, staging, failed)
+    present = _present_locales(config, staging, failed)
+    _relink(config, staging, present)
+    _write_index(config, staging, present, failed)
     replace_text(staging / MANIFEST, manifest_text(pages, sorted(failed)))
     swap_tree(staging, config.build)
+    return present
+
+
+def _present_locales(config: Config, staging: Path, failed: Iterable[str]) -> list[str]:
+    """The locales the finished build publishes: the source locale, then every locale folder
+    with a summary (this run's, or a per-locale build's), less those that failed now."""
+    found = sorted(
+        folder.name
+        for folder in staging.iterdir()
+        if folder.is_dir() and (folder / "summary.json").is_file()
+    )
+    others = [locale for locale in found if locale not in failed and locale != config.source_locale]
+    return [config.source_locale, *others]
+
+
+def _relink(config: Config, staging: Path, published: list[str]) -> None:
+    """Make every page's language switcher again from the locales the build publishes, so that
+    no page links to a page that is not there (pages made in earlier or per-locale builds too:
+    each kept its context beside it). A page that comes out the same is left as it was."""
+    for locale in published:
+        contexts = staging / locale / CONTEXTS
+        for kept in sorted(contexts.rglob("*.json")) if contexts.is_dir() else []:
+            name = kept.relative_to(contexts).with_suffix("").as_posix()
+            page = staging / locale / f"{name}.html"
+            if not page.is_file():
+                continue
+            context = json.loads(kept.read_text(encoding="utf-8"))
+            html = page_html(config, context, locale, name, published)
+            if page.read_text(encoding="utf-8") != html:
+                replace_text(page, html)
+
+
+def context_path(build: Path, locale: str, name: str) -> Path:
+    """Where the context of page ``name`` in ``locale`` is kept, inside the locale's folder (so
+    a per-locale build's folder carries what :func:`_relink` needs)."""
+    return build / locale / CONTEXTS / f"{name}.json"
 
 
 def _summary(config: Config, result: LocaleBuild) -> dict[str, Any]:
@@ -446,18 +546,16 @@ def _summary(config: Config, result: LocaleBuild) -> dict[str, Any]:
     }
 
 
-def _write_index(config: Config, staging: Path, failed: dict[str, LocaleBuild]) -> None:
-    """The language index, from the locales present in the build (a per-locale build keeps the
+def _write_index(
+    config: Config, staging: Path, present: list[str], failed: dict[str, LocaleBuild]
+) -> None:
+    """The language index, from the locales the build publishes (a per-locale build keeps the
     others' folders, so they stay listed)."""
     rows = []
-    locales = [config.source_locale] + sorted(
-        p.name for p in staging.iterdir() if p.is_dir() and p.name != config.source_locale
-    )
-    for locale in locales:
-        summary_path = staging / locale / "summary.json"
-        if is_pseudo(locale) or locale in failed or not summary_path.is_file():
+    for locale in present:
+        if is_pseudo(locale):
             continue
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        summary = json.loads((staging / locale / "summary.json").read_text(encoding="utf-8"))
         first = sorted(staging.joinpath(locale).rglob("*.html"))
         href = first[0].relative_to(staging).as_posix() if first else f"{locale}/"
         rows.append(index_row(locale, href, summary))

@@ -132,7 +132,10 @@ def new_catalog(template: PoFile, locale: str, *, revision_date: str, domain: st
         ("Report-Msgid-Bugs-To", ""),
         ("POT-Creation-Date", header_fields.get("POT-Creation-Date", revision_date)),
         ("PO-Revision-Date", revision_date),
-        ("Last-Translator", "locpipe contributors"),
+        (
+            "Last-Translator",
+            "FULL NAME <EMAIL@ADDRESS>",
+        ),  # gettext's placeholder: the translator's to fill
         ("Language-Team", language),
         ("Language", locale),
         ("MIME-Version", "1.0"),

@@ -14,17 +14,24 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from locpipe import project
 from locpipe.config import Config, load_config, normalize_locale
-from locpipe.errors import ConfigError, LocpipeError, quoted
+from locpipe.errors import ConfigError, LocpipeError, located, quoted
 from locpipe.fsio import project_lock
 from locpipe.locales import PSEUDO_LOCALE
 from locpipe.version import __version__
 
+if TYPE_CHECKING:
+    from locpipe import build
+    from locpipe.catalog import Stats
+
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 #: Commands that write catalogs or build/: they serialize on the project lock.
-_WRITING_COMMANDS = frozenset({"extract", "init", "pseudo", "update", "compile", "build"})
+_WRITING_COMMANDS = frozenset(
+    {"extract", "init", "pseudo", "update", "compile", "build", "assemble"}
+)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -97,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     update = command("update", _update, "merge the current sources into every catalog")
     _locale_option(update)
+    update.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a template or catalog is out of date (for CI)",
+    )
     compile_ = command("compile", _compile, "write .mo files; refuse catalogs with errors")
     _locale_option(compile_)
     stats = command("stats", _stats, "translation progress per locale and document")
@@ -106,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
     _locale_option(check)
     check.add_argument("--format", choices=("text", "json", "junit", "github"), default="text")
     build = command("build", _build, "build the localized pages into build/ (gate first)")
+    serve = command("serve", _serve, "serve build/ on 127.0.0.1 and print each page's address")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    command(
+        "assemble",
+        _assemble,
+        "make one site of the per-locale builds collected in build/ (switchers, index)",
+    )
     _locale_option(build)
     build.add_argument("--jobs", type=int, default=None, help="parallel workers")
     review = command(
@@ -181,6 +200,14 @@ def _pseudo(args: argparse.Namespace, config: Config) -> int:
 
 
 def _update(args: argparse.Namespace, config: Config) -> int:
+    if args.check:
+        outcomes = project.update_catalogs(config, _locales(args), check=True)
+        stale = [outcome for outcome in outcomes if outcome.action != "unchanged"]
+        for outcome in stale:
+            _say(f"{outcome.path}: out of date: run `locpipe update`")
+        if not args.quiet and not stale:
+            _say(f"{len(outcomes)} file(s) up to date")
+        return EXIT_FAILED if stale else EXIT_OK
     _report(args, project.update_catalogs(config, _locales(args)))
     return EXIT_OK
 
@@ -191,29 +218,37 @@ def _compile(args: argparse.Namespace, config: Config) -> int:
 
 
 def _stats(args: argparse.Namespace, config: Config) -> int:
+    from locpipe.catalog import Stats
+
     rows = project.catalog_stats(config, _locales(args))
+    good = [(locale, document, s) for locale, document, s in rows if isinstance(s, Stats)]
+    broken = [(locale, document, s) for locale, document, s in rows if not isinstance(s, Stats)]
+    for _, _, error in broken:
+        _say(str(error))  # the other catalogs are still counted
+    below = _below_minimum(config, good)
     if args.format == "json":
-        print(
-            json.dumps(
-                [
-                    {
-                        "locale": locale,
-                        "document": document,
-                        "total": s.total,
-                        "translated": s.translated,
-                        "fuzzy": s.fuzzy,
-                        "untranslated": s.untranslated,
-                        "obsolete": s.obsolete,
-                        "percent": _floor(s.percent, 1),
-                        "caveats": s.caveats,
-                        "caveats_translated": s.caveats_translated,
-                    }
-                    for locale, document, s in rows
-                ],
-                indent=2,
-            )
-        )
-        return EXIT_OK
+        listed: list[dict[str, object]] = [
+            {
+                "locale": locale,
+                "document": document,
+                "total": s.total,
+                "translated": s.translated,
+                "fuzzy": s.fuzzy,
+                "untranslated": s.untranslated,
+                "obsolete": s.obsolete,
+                "percent": _floor(s.percent, 1),
+                "caveats": s.caveats,
+                "caveats_translated": s.caveats_translated,
+                "publishable": locale not in below,
+            }
+            for locale, document, s in good
+        ]
+        listed += [
+            {"locale": locale, "document": document, "error": str(error)}
+            for locale, document, error in broken
+        ]
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
+        return EXIT_ERROR if broken else EXIT_OK
     header = (
         "locale",
         "document",
@@ -237,7 +272,7 @@ def _stats(args: argparse.Namespace, config: Config) -> int:
             f"{_floor(s.percent, 0):.0f}",
             f"{s.caveats_translated}/{s.caveats}",
         )
-        for locale, document, s in rows
+        for locale, document, s in good
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
@@ -246,6 +281,46 @@ def _stats(args: argparse.Namespace, config: Config) -> int:
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         print("  ".join(cells).rstrip())
+    for locale, percent in below.items():
+        minimum = 100 * (config.min_translated or 0)
+        print(
+            f"{locale}: {_floor(percent, 0):.0f}% translated, below min-translated "
+            f"{minimum:g}%: not published"
+        )
+    return EXIT_ERROR if broken else EXIT_OK
+
+
+def _below_minimum(config: Config, rows: Sequence[tuple[str, str, Stats]]) -> dict[str, float]:
+    """locale → its share translated (percent), for the locales below ``min-translated``."""
+    if config.min_translated is None:
+        return {}
+    translated: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for locale, _, s in rows:
+        translated[locale] = translated.get(locale, 0) + s.translated
+        total[locale] = total.get(locale, 0) + s.total
+    shares = {
+        locale: 100 * translated[locale] / count if count else 100.0
+        for locale, count in total.items()
+    }
+    return {
+        locale: share for locale, share in shares.items() if share < 100 * config.min_translated
+    }
+
+
+def _serve(args: argparse.Namespace, config: Config) -> int:
+    from locpipe.serve import page_urls, preview_server
+
+    server = preview_server(config.build, shown_as=config.relative(config.build), port=args.port)
+    with server:
+        for url in page_urls(server, config.build):
+            print(url)
+        _say("serving build/ on this machine only; Ctrl-C stops")
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            return EXIT_OK
     return EXIT_OK
 
 
@@ -258,7 +333,11 @@ def _floor(percent: float, digits: int) -> float:
 def _check(args: argparse.Namespace, config: Config) -> int:
     from locpipe import build, reports
 
-    report = build.check_project(config, _locales(args))
+    try:
+        report = build.check_project(config, _locales(args))
+    except LocpipeError as error:
+        print(reports.format_error(error, args.format), end="")  # CI keeps a report saying why
+        raise
     for notice in report.notices:
         _say(f"notice: {notice}")
     print(reports.format_report(report, args.format), end="")
@@ -266,12 +345,28 @@ def _check(args: argparse.Namespace, config: Config) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    from locpipe import build, gate
+    from locpipe import build
 
     progress = not args.quiet and (args.verbose or sys.stderr.isatty())
     result = build.build_site(
         config, _locales(args), jobs=args.jobs, progress=_say if progress else None
     )
+    return _built(args, result)
+
+
+def _assemble(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import build
+
+    progress = not args.quiet and (args.verbose or sys.stderr.isatty())
+    return _built(
+        args, build.build_site(config, None, progress=_say if progress else None, assemble=True)
+    )
+
+
+def _built(args: argparse.Namespace, result: build.BuildResult) -> int:
+    """What a build did, on stderr; its exit status."""
+    from locpipe import gate
+
     for notice in result.notices:
         _say(f"notice: {notice}")
     if result.up_to_date:
@@ -282,11 +377,16 @@ def _build(args: argparse.Namespace, config: Config) -> int:
         for finding in findings:
             _say(str(finding))
         caveats = ", ".join(gate.failing_checks(findings))
-        _say(f"error: {locale} not published: caveat(s) failing: {caveats}")
+        first = findings[0]
+        _say(
+            located(first.path, first.line, f"{locale} not published: caveat(s) failing: {caveats}")
+        )
     if not args.quiet:
+        withheld = f"; not published: {', '.join(result.failed)}" if result.failed else ""
         _say(
             f"built {len(result.built)} locale(s) into {result.build}/: "
-            f"{', '.join(result.built)} ({result.rendered} page(s) rendered, the rest unchanged)"
+            f"{', '.join(result.built) or 'none'} ({result.rendered} page(s) rendered, "
+            f"the rest unchanged){withheld}; {len(result.published)} published"
         )
     return EXIT_OK if result.passed else EXIT_FAILED
 

@@ -23,6 +23,7 @@ _DEFAULTS = {
     "flavor": "gfm",
     "require-review": True,
     "allowed-signers": None,
+    "min-translated": None,
 }
 
 
@@ -42,6 +43,8 @@ class Config:
     """Whether every caveat needs a valid human review record (see :mod:`locpipe.review`)."""
     allowed_signers: Path | None = None
     """OpenSSH allowed_signers file; when set, every review must carry a valid SSH signature."""
+    min_translated: float | None = None
+    """The share of a locale's strings (0 to 1) that must be translated to publish it; None: any."""
     config_file: Path | None = field(default=None, compare=False)
 
     def documents(self) -> list[str]:
@@ -67,7 +70,8 @@ class Config:
                     "is a symlink to nothing: remove it or restore the file it names",
                     path=self.relative(path),
                 )
-            if path.suffix == ".md" and path.is_file():
+            # A FIFO or a device is a document too, so reading it says what is wrong with it.
+            if path.suffix == ".md" and path.exists() and not path.is_dir():
                 names.append(path.relative_to(self.source).with_suffix("").as_posix())
         return sorted(names)
 
@@ -173,6 +177,14 @@ def load_config(root: Path) -> Config:
         raise ConfigError(
             "[tool.locpipe] require-review must be true or false", path="pyproject.toml"
         )
+    minimum = merged["min-translated"]
+    if minimum is not None and (
+        isinstance(minimum, bool) or not isinstance(minimum, int | float) or not 0 <= minimum <= 1
+    ):
+        raise ConfigError(
+            "[tool.locpipe] min-translated must be a number from 0 to 1 (e.g. 0.8)",
+            path="pyproject.toml",
+        )
     return Config(
         root=root,
         source=folders["source"],
@@ -183,6 +195,7 @@ def load_config(root: Path) -> Config:
         flavor=flavor,
         require_review=merged["require-review"],
         allowed_signers=_allowed_signers(root, merged["allowed-signers"]),
+        min_translated=None if minimum is None else float(minimum),
         config_file=pyproject if pyproject.is_file() else None,
     )
 

@@ -286,7 +286,10 @@ def _block_start(line: str, *, first: bool) -> tuple[str, str] | None:
     if char == "[" and first:
         reference = _REFERENCE_START.match(line)
         if reference is not None:
-            return f"{reference.group()!r} (a link reference definition)", "\\" + line
+            # Escape the colon, not the bracket: "[label]" stays a link if the label is defined.
+            colon = reference.end() - 1
+            written = line[:colon] + "\\" + line[colon:]
+            return f"{reference.group()!r} (a link reference definition)", written
     return None
 
 

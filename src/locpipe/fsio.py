@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import fcntl
+import functools
 import os
+import re
 import shutil
 import signal
+import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -44,8 +50,27 @@ def _replace(path: Path, data: bytes) -> None:
         raise
 
 
+class ReadOnlyFile(PermissionError):
+    """A file its owner made read-only: locpipe does not replace it (the rename would)."""
+
+
+def _refuse_read_only(path: Path) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    # Checked on the mode bits, not with os.access: root may write anything, yet a file that no
+    # one may write was made so on purpose.
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise ReadOnlyFile(errno.EACCES, "the file is read-only; locpipe will not replace it")
+
+
 def _beside(path: Path, data: bytes) -> str:
-    """A temporary file next to ``path`` holding ``data`` on disk, with ``path``'s mode."""
+    """A temporary file next to ``path`` holding ``data`` on disk, with ``path``'s mode.
+
+    :raises ReadOnlyFile: if ``path`` is read-only (replacing it would ignore that).
+    """
+    _refuse_read_only(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -77,7 +102,7 @@ def write_if_changed(path: Path, data: bytes, *, shown_as: str | None = None) ->
 
 def _holds(path: Path, data: bytes) -> bool:
     try:
-        return path.read_bytes() == data
+        return read_regular(path) == data
     except OSError:
         return False  # missing or unreadable: the write says what is wrong, if anything
 
@@ -100,6 +125,13 @@ class StagedWrites:
         except OSError as failure:
             raise _cannot_write(failure, shown_as or str(path)) from failure
         return True
+
+
+class Unwritten(StagedWrites):
+    """A dry run of :class:`StagedWrites`: it says which files would change, and writes none."""
+
+    def write_if_changed(self, path: Path, data: bytes, *, shown_as: str | None = None) -> bool:
+        return not _holds(path, data)
 
 
 @contextlib.contextmanager
@@ -143,10 +175,40 @@ def signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, deferred)
 
 
+class NotARegularFile(OSError):
+    """A path that names a FIFO, a device, a socket or a folder where a file was expected."""
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of ``path``, which must be a regular file: opening a FIFO would wait for a
+    writer forever, and a device may never end, so neither is read.
+
+    :raises NotARegularFile: for anything else; OSError as opening or reading raises it.
+    """
+    # O_NONBLOCK: opening a FIFO returns at once instead of waiting; it changes nothing for a
+    # regular file.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "something else")
+            raise NotARegularFile(errno.EINVAL, f"it is {kind}, not a regular file")
+        return stream.read()
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
 def read_source(path: Path, *, shown_as: str) -> str:
     """A source document's text; bytes that are not UTF-8 are an error naming their line."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError as error:
         raise SourceError("source document not found", path=shown_as) from error
     except OSError as error:
@@ -162,11 +224,27 @@ def read_source(path: Path, *, shown_as: str) -> str:
 
 def read_bytes(path: Path, *, shown_as: str, error: type[LocpipeError]) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except FileNotFoundError as missing:
         raise error("file not found", path=shown_as) from missing
     except OSError as failure:
         raise error(f"cannot read: {failure.strerror}", path=shown_as) from failure
+
+
+# The descriptors holding a project lock in this process. A forked child (a build worker)
+# closes its copies at once: a flock belongs to the open file, which a fork shares, so a worker
+# left alive by a killed parent would otherwise hold the lock and every later run would wait.
+_LOCKS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for descriptor in _LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 @contextlib.contextmanager
@@ -174,9 +252,12 @@ def project_lock(root: Path, *, on_wait: Callable[[], None] | None = None) -> It
     """Hold the project's lock: two runs that write catalogs or build/ take turns.
 
     The lock is an advisory ``flock`` on the project folder itself (no lock file to leave
-    behind); the kernel releases it when the process ends, however it ends.
+    behind); the kernel releases it when the process ends, however it ends. It is never
+    inherited: not by a program started (close-on-exec), nor by a forked worker (closed in
+    the child), so a lock outlives no run.
     """
-    descriptor = os.open(root, os.O_RDONLY)
+    descriptor = os.open(root, os.O_RDONLY | os.O_CLOEXEC)
+    _LOCKS.add(descriptor)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -186,6 +267,7 @@ def project_lock(root: Path, *, on_wait: Callable[[], None] | None = None) -> It
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
+        _LOCKS.discard(descriptor)
         os.close(descriptor)  # closing releases the lock
 
 
@@ -251,12 +333,17 @@ def _shown_staged(path: Path) -> str:
 
 
 def swap_tree(staging: Path, target: Path) -> None:
-    """Put ``staging`` in place of ``target`` in two renames; the old one is then removed.
+    """Put ``staging`` in place of ``target``; the old one is then removed.
 
-    SIGINT and SIGTERM wait until this is over, so an interrupt finds the old tree or the
-    new one, never neither, and no old copy is left lying beside it.
+    Where the kernel can (Linux's ``renameat2(RENAME_EXCHANGE)``), the two folders trade
+    places in one step, so ``target`` is always there, even for a run killed at any moment.
+    Elsewhere two renames, with SIGINT and SIGTERM held until both are done; a SIGKILL between
+    them leaves the old tree as ``.NAME-old-*``, which :func:`remove_leftovers` puts back.
     """
     with signals_deferred():
+        if target.is_dir() and _exchange(staging, target):
+            shutil.rmtree(staging, ignore_errors=True)  # it now holds the old tree
+            return
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
@@ -271,3 +358,79 @@ def swap_tree(staging: Path, target: Path) -> None:
         _STAGED_AS.pop(staging, None)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function: Callable[..., int] = libc.renameat2  # glibc 2.28 and later
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically; False where the platform or the file system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    done = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if done == 0:
+        return True
+    failure = ctypes.get_errno()
+    if failure in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EPERM):
+        return False  # not supported here: the two renames will do
+    raise OSError(failure, os.strerror(failure), str(second))
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove what killed runs left beside ``target`` (``build/``): their ``.NAME-new-*``
+    staging folders and ``.NAME-old-*`` copies, and put the old copy back if ``target`` is
+    missing (a run killed between the two renames of :func:`swap_tree`). Only for a caller
+    that holds the project lock: no other run is using them. The paths removed."""
+    if not target.parent.is_dir():
+        return []
+    pattern = re.compile(rf"\.{re.escape(target.name)}-(new|old)-[a-z0-9_]{{8}}")
+    found = sorted(
+        (entry for entry in target.parent.iterdir() if pattern.fullmatch(entry.name)),
+        key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns,
+    )
+    old = [entry for entry in found if "-old-" in entry.name and entry.is_dir()]
+    if old and not target.exists():
+        os.replace(old[-1], target)
+        found.remove(old[-1])
+    for entry in found:
+        _remove_tree(entry)
+    return found
+
+
+def remove_temporaries(folder: Path, names: Iterable[str]) -> list[Path]:
+    """Remove the temporary files that killed runs left in ``folder`` beside the files
+    ``names`` (``.NAME.XXXXXXXX.tmp``, as :func:`write_atomic` makes them). Only for a caller
+    that holds the project lock. The paths removed."""
+    wanted = set(names)
+    pattern = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+    removed = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for entry in folder.iterdir():
+            match = pattern.fullmatch(entry.name)
+            if match and match.group(1) in wanted and not entry.is_symlink() and entry.is_file():
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+    return removed
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from locpipe.config import Config
 from locpipe.errors import ConfigError, located, quoted
 from locpipe.locales import PSEUDO_LOCALES
 from locpipe.model import Message
+from locpipe.plurals import default_plural_forms, parse_plural_forms
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry
 from locpipe.render import (
@@ -37,6 +38,7 @@ from locpipe.render import (
     read_inline,
     visible_text,
 )
+from locpipe.ui import stray_percent
 
 NOT_A_CAVEAT = "-"
 """What :attr:`Finding.caveat` says for an entry that is not part of a caveat."""
@@ -199,7 +201,51 @@ UNTRUSTED_RULES: tuple[tuple[str, EntryRule], ...] = (
     ("C014", dangerous_urls),
     ("C015", changed_targets),
 )
-UNTRUSTED_CODES = frozenset(code for code, _ in UNTRUSTED_RULES)
+
+
+# --- rules on every translated ui string: the page templates' own strings ------------------------
+# A ui string is plain text put into HTML (element text and attribute values) by the templates,
+# which escape it; still, none may bring markup, a URL or template syntax its msgid lacks, so that
+# a template that forgot to escape, or a later one, never publishes a translator's markup.
+
+
+def ui_markup(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+    """C016 a ui translation adds markup (a tag, a comment, an attribute or a quote ending one)."""
+    added = _more(_ui_markup(msgid), _ui_markup(msgstr))
+    if added:
+        return "markup not in the English: " + ", ".join(repr(item) for item in added)
+    return None
+
+
+def ui_urls(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+    """C017 a ui translation adds a URL, a URL scheme or a domain name."""
+    added = _more(_ui_urls(msgid), _ui_urls(msgstr))
+    if added:
+        return "URL(s) or domain(s) not in the English: " + ", ".join(map(repr, added))
+    return None
+
+
+def ui_template_syntax(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+    """C018 a ui translation adds template syntax ({{ }}, {% %}, {# #}, a stray %)."""
+    added = _more(_template_syntax(msgid), _template_syntax(msgstr))
+    if added:
+        return "template syntax not in the English: " + ", ".join(map(repr, added))
+    return None
+
+
+def _template_syntax(text: str) -> list[str]:
+    found = _TEMPLATE_SYNTAX.findall(_revealed(text))
+    return found + ["%"] * stray_percent(text)  # formatting: only "%%" and "%(name)s"
+
+
+#: The rules run on every translated entry of a ``ui`` catalog, in this order.
+UI_RULES: tuple[tuple[str, EntryRule], ...] = (
+    ("C016", ui_markup),
+    ("C017", ui_urls),
+    ("C018", ui_template_syntax),
+)
+EXTRA_PLURAL_FORMS = "C019"
+UNTRUSTED_CODES = frozenset([code for code, _ in UNTRUSTED_RULES + UI_RULES] + [EXTRA_PLURAL_FORMS])
 
 #: Every review rule's code and title (checked by :mod:`locpipe.review`).
 REVIEW_RULES = {
@@ -227,6 +273,7 @@ RULES = {
     "C010": "the translated caveat is not visible on the built page",
     **REVIEW_RULES,
     "C055": "the registry gives no required terms for the locale",
+    "C056": "the locale is translated below min-translated",
     "C050": ESCAPED_MARKUP,
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UNTRUSTED_RULES},
     **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in meaning.MEANING_RULES},
@@ -235,6 +282,8 @@ RULES = {
         for rule in (meaning.bidi_controls, meaning.stale_previous, meaning.length_outliers)
         if rule.__doc__
     },
+    **{code: (rule.__doc__ or "").split("\n")[0][5:] for code, rule in UI_RULES},
+    EXTRA_PLURAL_FORMS: "a translation has more plural forms than the catalog's nplurals",
 }
 #: Meaning rules that do not apply to the pseudo-locale (its text is English by design).
 _NOT_FOR_PSEUDO = frozenset({"C030", "C031", "C035", "C036", "C037"})
@@ -255,9 +304,15 @@ def _describe(item: Markup) -> str:
 
 
 def _added(msgid: str, msgstr: str, kinds: Iterable[str]) -> list[Markup]:
-    """The markup of ``kinds`` in ``msgstr`` that ``msgid`` lacks, each once, in text order."""
-    source = set(inline_markup(msgid))
-    added = (item for item in inline_markup(msgstr) if item.kind in kinds and item not in source)
+    """The markup of ``kinds`` in ``msgstr`` beyond what ``msgid`` has, each once, in text order:
+    counted, so that one ``<br>`` in the English does not allow ten thousand."""
+    left = Counter(inline_markup(msgid))
+    added = []
+    for item in inline_markup(msgstr):
+        if left[item] > 0:
+            left[item] -= 1
+        elif item.kind in kinds:
+            added.append(item)
     return list(dict.fromkeys(added))
 
 
@@ -319,6 +374,58 @@ def _unmasked(url: str) -> str:
     while url != previous:  # each pass only ever shortens the text
         previous, url = url, html.unescape(urllib.parse.unquote(url))
     return "".join(char for char in url if char.isprintable() and not char.isspace()).lower()
+
+
+def _more(trusted: Iterable[str], found: Iterable[str]) -> list[str]:
+    """What ``found`` has more often than ``trusted`` (each once, in order): counts, not sets,
+    so one trusted ``<br>`` does not let a translation bring ten thousand."""
+    added = Counter(found) - Counter(trusted)
+    return list(added)
+
+
+@functools.lru_cache(maxsize=1024)
+def _revealed(text: str) -> str:
+    """``text`` as a browser or a template engine could come to read it: character references and
+    %-escapes decoded (again and again), compatibility forms folded (a fullwidth "＜" is "<"),
+    case-folded; blanks are kept."""
+    previous = None
+    while text != previous:  # each pass only ever shortens the text
+        previous, text = text, html.unescape(urllib.parse.unquote(text))
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+# A tag or comment opening; an attribute (an event handler, a style); a quote that closes an
+# attribute value to start another attribute or end the tag (`Idioma" onmouseover="...`).
+_UI_MARKUP = re.compile(
+    r"<\s*(?:[!?]|/?[a-z][^\s/<>]*)|\bon[a-z]+\s*=|\bstyle\s*=|[\"'`]\s*(?:/?>|[^\s\"'<>=/]+\s*=)"
+)
+# A scheme (tabs, newlines and controls dropped first: a browser drops them in a URL), a
+# protocol-relative or www address, or a domain name (a label of two or more characters, a dot
+# and an ASCII top-level domain: "evil.example", not "p.ej." or "z.B.").
+_UI_SCHEME = re.compile(
+    r"(?:javascript|vbscript|livescript):|(?<![a-z0-9+.\-])(?:data|https?|ftps?|file|blob|about"
+    r"|filesystem|mailto|tel|sms|ws|wss|view-source|jar|intent):"
+)
+_UI_ADDRESS = re.compile(r"//\s*[\w\[]|\bwww\d*\.")
+_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_TOP_LEVEL_DOMAIN = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]+")
+_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]|[}%#]\}")
+
+
+def _ui_markup(text: str) -> list[str]:
+    return ["".join(found.split()) for found in _UI_MARKUP.findall(_revealed(text))]
+
+
+def _ui_urls(text: str) -> list[str]:
+    revealed = _revealed(text)
+    squeezed = "".join(char for char in revealed if char.isprintable() or char == " ")
+    hosts = [
+        host
+        for host in _HOST.findall(revealed)
+        if _TOP_LEVEL_DOMAIN.fullmatch(host.rsplit(".", 1)[1])
+        and any(len(label) > 1 for label in host.split(".")[:-1])
+    ]
+    return _UI_SCHEME.findall(squeezed) + _UI_ADDRESS.findall(revealed) + hosts
 
 
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
@@ -405,6 +512,7 @@ def check_catalog(
             )
     findings += _length_outliers(locale, sites, live, catalog_path)
     findings += _bidi_controls(locale, catalog, catalog_path)
+    findings += check_plural_forms(locale, catalog, catalog_path)
     findings += check_untrusted(locale, catalog, catalog_path)
     if localized is not None and localized.escaped:
         findings += check_escaped(locale, localized, live, catalog_path)
@@ -500,9 +608,9 @@ def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> l
         msgstrs = (
             [entry.msgstr] if entry.msgid_plural is None else list(entry.msgstr_plural.values())
         )
-        trusted = set(inline_markup(msgid))
+        trusted = Counter(inline_markup(msgid))
         for msgstr in msgstrs:
-            if not _may_hold_links_or_html(msgstr) or trusted.issuperset(inline_markup(msgstr)):
+            if not _may_hold_links_or_html(msgstr) or not Counter(inline_markup(msgstr)) - trusted:
                 continue  # every rule looks only at markup the English lacks: none here
             for code, rule in UNTRUSTED_RULES:
                 failure = rule(locale, msgid, msgstr, None)
@@ -510,6 +618,45 @@ def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> l
                     findings.append(
                         Finding(code, locale, caveat, catalog_path, entry.line, failure)
                     )
+    return findings
+
+
+def check_ui(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Finding]:
+    """The rules on a ``ui`` catalog (the page templates' strings): C016-C018 on every entry
+    that can ship, and C019. A ui string is text, never Markdown: the article's markup rules do
+    not apply, these do."""
+    findings = check_plural_forms(locale, catalog, catalog_path)
+    for entry in catalog.entries if catalog else []:
+        if not entry.translated():
+            continue
+        msgid = entry.msgid if entry.msgid_plural is None else f"{entry.msgid} {entry.msgid_plural}"
+        msgstrs = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+        for msgstr in msgstrs:
+            for code, rule in UI_RULES:
+                failure = rule(locale, msgid, msgstr, None)
+                if failure is not None:
+                    findings.append(
+                        Finding(code, locale, NOT_A_CAVEAT, catalog_path, entry.line, failure)
+                    )
+    return list(dict.fromkeys(findings))  # plural forms alike are one finding
+
+
+def check_plural_forms(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Finding]:
+    """C019: no entry has a ``msgstr[N]`` beyond the ``nplurals`` its catalog declares (as
+    ``msgfmt --check`` refuses). Without a Plural-Forms header, the locale's own count."""
+    if catalog is None:
+        return []
+    declared = parse_plural_forms(dict(catalog.header_fields()).get("Plural-Forms", ""))
+    nplurals = (declared or default_plural_forms(locale)).count
+    findings: list[Finding] = []
+    for entry in catalog.entries:
+        extra = sorted(index for index in entry.msgstr_plural if index >= nplurals)
+        if extra and not entry.obsolete:
+            forms = ", ".join(f"msgstr[{index}]" for index in extra)
+            message = f"{forms} beyond the catalog's nplurals={nplurals}"
+            findings.append(
+                Finding(EXTRA_PLURAL_FORMS, locale, NOT_A_CAVEAT, catalog_path, entry.line, message)
+            )
     return findings
 
 
@@ -553,7 +700,9 @@ def _check_message(
     if entry.fuzzy:
         yield finding("C003", "translation is fuzzy", entry)
         return
-    outdated = meaning.stale_previous(entry.previous_msgid, entry.msgid, entry.fuzzy)
+    outdated = meaning.stale_previous(
+        (entry.previous_msgctxt, entry.previous_msgid), (entry.msgctxt, entry.msgid), entry.fuzzy
+    )
     if outdated is not None:
         yield finding("C040", outdated, entry)
     if not entry.msgstr:

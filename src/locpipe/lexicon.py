@@ -22,7 +22,7 @@ from typing import Any
 #: Languages whose script does not separate words: phrasings match as characters there.
 UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 #: Languages the shipped lemma tables cover.
-LEMMATIZED = ("es", "pt", "fr", "de", "en")
+LEMMATIZED = ("es", "pt", "fr", "de", "en", "ru", "hi", "he")
 GAP = "…"
 """In a phrasing: up to three other words (characters in Chinese) may stand here."""
 
@@ -36,7 +36,15 @@ _INVISIBLE = dict.fromkeys(
     # Arabic short vowels, tanween and tatweel: optional in writing, so never part of a match.
     + list(range(0x064B, 0x0660))
     + [0x0670, 0x0640]
+    # Hebrew points and cantillation, and the Devanagari nukta: as optional in matching.
+    + list(range(0x0591, 0x05BE))
+    + [0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7, 0x093C]
 )
+#: Combining marks that belong to a word (Devanagari vowel signs and viramas, Cyrillic titlo):
+#: ``\w`` does not match them, so a word pattern must name them.
+MARKS = "\u0300-\u036f\u0483-\u0489\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+#: A word: letters and digits, with the combining marks written on them.
+WORD = re.compile(f"(?:[^\\W_]|[{MARKS}])+")
 #: Letters of other scripts that look like Latin ones (Cyrillic and Greek), as those Latin letters.
 LOOK_ALIKES = str.maketrans(
     "аеорсухіјѕԁԛԝмнтвкАЕОРСУХІЈЅМНТВКΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαερτυιкνх",
@@ -147,7 +155,7 @@ def lemma(language: str, word: str) -> str:
 
 # --- regenerating the lemma tables ---------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(f"(?:[^\\W\\d_]|[{MARKS}])+")
 
 
 def _words_used(language: str, registry_text: str) -> set[str]:

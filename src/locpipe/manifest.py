@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -15,7 +16,7 @@ from locpipe.ui import UI_DOMAIN, template_files
 from locpipe.version import __version__
 
 MANIFEST = ".locpipe-manifest.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 
 Fingerprints = dict[tuple[str, str], str]
 """(locale, document) → the hash of everything its page is made from."""
@@ -33,12 +34,11 @@ def _file_digest(path: Path) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"
 
 
-def fingerprints(
-    config: Config, locales: list[str], documents: list[str], published: list[str]
-) -> Fingerprints:
+def fingerprints(config: Config, locales: list[str], documents: list[str]) -> Fingerprints:
     """For each (locale, document), a hash of everything its page is made from: if it is
     unchanged, so is the page. Each file is read once."""
-    shared = [__version__.encode(), " ".join(published).encode()]
+    # Not the locales published: every build makes the switchers again (build._relink).
+    shared = [_renderer_key(), config.flavor.encode(), config.source_locale.encode()]
     shared += [path.read_bytes() for _, path in template_files(config.root / "templates")]
     shared += [
         _file_digest(config.source / REGISTRY_NAME),
@@ -57,6 +57,30 @@ def fingerprints(
             reviews = _file_digest(config.reviews_path(locale, name))
             found[(locale, name)] = _digest(common, sources[name], catalog, ui, reviews)
     return found
+
+
+#: The distributions whose code decides what a page looks like: a new version of any of them
+#: may change every page, so each version is part of every page's hash.
+RENDERING_DISTRIBUTIONS = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "babel",
+    "jinja2",
+    "markupsafe",
+    "nh3",
+    "selectolax",
+)
+
+
+def _renderer_key() -> bytes:
+    """locpipe's version and those of :data:`RENDERING_DISTRIBUTIONS`."""
+    versions = [f"locpipe {__version__}"]
+    for name in RENDERING_DISTRIBUTIONS:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return "\n".join(versions).encode()
 
 
 def read_manifest(build: Path) -> dict[str, Any]:

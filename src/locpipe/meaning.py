@@ -20,7 +20,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from locpipe.lexicon import LOOK_ALIKES, Lexicon, Phrasing, fold, language_of, lemma, lexicon
+from locpipe.lexicon import (
+    LOOK_ALIKES,
+    MARKS,
+    WORD,
+    Lexicon,
+    Phrasing,
+    fold,
+    language_of,
+    lemma,
+    lexicon,
+)
+from locpipe.locales import is_pseudo
 from locpipe.registry import CaveatSpec, Claim
 from locpipe.render import plain_text
 
@@ -33,10 +44,30 @@ _LOOSE_GAP = {True: 3, False: 6}
 """Between the words of a claim's phrasing: up to this many other words (characters)."""
 _GAP = {True: 3, False: 8}
 """Where a lexicon phrasing has "…"."""
-_CLAUSE_MARKS = frozenset('.;:!?,()[]—–"«»“”„،؛؟。，；：！？（）「」、') - {"、"}
+_CLAUSE_MARKS = frozenset('.;:!?,()[]—–"«»“”„،؛؟。，；：！？（）「」、।॥׃') - {"、"}
 _STRUCK = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.DOTALL)
 _LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>(?:(?!\1).)+?)\1\s*(?P<colon>[:：]?)", re.DOTALL)
-_WORD = re.compile(r"[^\W_]+")
+_WORD = WORD
+_TOKEN = re.compile(f"(?:[^\\W_]|[{MARKS}])+|[^\\w\\s{MARKS}]")
+_HEBREW_CLITICS = (
+    "וכש",
+    "וה",
+    "וב",
+    "ול",
+    "ומ",
+    "וש",
+    "שה",
+    "מה",
+    "כש",
+    "לכ",
+    "ו",
+    "ה",
+    "ב",
+    "ל",
+    "מ",
+    "ש",
+    "כ",
+)
 _ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
@@ -100,12 +131,12 @@ def _units(text: str, lex: Lexicon) -> tuple[Unit, ...]:
     units: list[Unit] = []
     clause = 0
     if lex.spaced:
-        for token in re.finditer(r"[^\W_]+|[^\w\s]", text):
+        for token in _TOKEN.finditer(text):
             word = token.group()
             if word in _CLAUSE_MARKS or word in lex.scope_ends:
                 clause += 1
             elif _WORD.fullmatch(word):
-                forms = (word, *_without_clitics(word)) if lex.language == "ar" else (word,)
+                forms = (word, *_without_clitics(word, lex.language))
                 units.append(Unit(word, lemma(lex.language, word), clause, forms))
         return tuple(units)
     i = 0
@@ -123,23 +154,22 @@ def _units(text: str, lex: Lexicon) -> tuple[Unit, ...]:
     return tuple(units)
 
 
-def _without_clitics(word: str) -> list[str]:
-    """An Arabic word without the prefixes written onto it (and, so, with, for, like, the)."""
-    return [
-        word[len(p) :] for p in _ARABIC_CLITICS if word.startswith(p) and len(word) - len(p) >= 2
-    ]
+def _without_clitics(word: str, language: str) -> list[str]:
+    """An Arabic or Hebrew word without the prefixes written onto it (and, so, with, for, like,
+    the; Hebrew also from, that)."""
+    clitics = {"ar": _ARABIC_CLITICS, "he": _HEBREW_CLITICS}.get(language, ())
+    return [word[len(p) :] for p in clitics if word.startswith(p) and len(word) - len(p) >= 2]
 
 
 def _word_at(units: tuple[Unit, ...], i: int, forms: tuple[str, ...], language: str) -> int | None:
     """Where the word ``forms`` (alternatives) found at unit ``i`` ends, or None."""
     if lexicon(language).spaced:
         unit = units[i]
-        for form in forms:
-            if form.endswith("*"):
-                if any(f.startswith(form[:-1]) for f in unit.forms):
-                    return i + 1
-            elif form in unit.forms or unit.lemma == lemma(language, form):
-                return i + 1
+        exact, lemmas, prefixes = _matcher(forms, language)
+        if unit.lemma in lemmas or any(f in exact for f in unit.forms):
+            return i + 1
+        if prefixes and any(f.startswith(prefixes) for f in unit.forms):
+            return i + 1
         return None
     clause = units[i].clause
     for form in forms:
@@ -150,6 +180,19 @@ def _word_at(units: tuple[Unit, ...], i: int, forms: tuple[str, ...], language: 
         ):
             return end
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _matcher(
+    forms: tuple[str, ...], language: str
+) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """A word's alternatives as (exact forms, their lemmas, prefixes of ``word*`` forms)."""
+    plain = [form for form in forms if not form.endswith("*")]
+    return (
+        frozenset(plain),
+        frozenset(lemma(language, form) for form in plain),
+        tuple(form[:-1] for form in forms if form.endswith("*")),
+    )
 
 
 def _match_from(
@@ -183,11 +226,26 @@ def find(
     otherwise only where the phrasing has "…".
     """
     found = []
-    for start in range(len(units)):
+    for start in _starts(units, phrasing.words[0], language):
         end = _match_from(units, start, phrasing, language, loose)
         if end is not None:
             found.append((start, end))
     return found
+
+
+def _starts(units: tuple[Unit, ...], forms: tuple[str, ...], language: str) -> list[int]:
+    """Where a phrasing whose first word is ``forms`` may start (a quick first pass)."""
+    if not lexicon(language).spaced:
+        firsts = {form[0] for form in forms if form}
+        return [i for i, unit in enumerate(units) if unit.text in firsts]
+    exact, lemmas, prefixes = _matcher(forms, language)
+    return [
+        i
+        for i, unit in enumerate(units)
+        if unit.lemma in lemmas
+        or not exact.isdisjoint(unit.forms)
+        or (prefixes and any(f.startswith(prefixes) for f in unit.forms))
+    ]
 
 
 def _longest_at(
@@ -353,10 +411,11 @@ def added_domains(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None)
     return None
 
 
-_CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+成?")
+_CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿萬億]+[成割]?")
 _CJK_NOT_NUMBERS = re.compile(
     r"一些|一定|一种|一起|一般|一直|一样|一致|之一|唯一|统一|进一步|一旦|一切|部分|十分|万一|千万|一系列|"
-    r"一项|一名|一位|一个|一次性|一方面|同一|一种|不一|一同|一向|一度"
+    r"一项|一名|一位|一个|一次性|一方面|同一|一种|不一|一同|一向|一度|"
+    r"一部|一般|一緒|一方|一時|一層|一種|一人ひとり|万が一|統一|一定|一貫|一切"
 )
 _CJK_DIGITS = {
     "零": 0,
@@ -372,12 +431,20 @@ _CJK_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_CJK_UNITS = {
+    "十": 10,
+    "百": 100,
+    "千": 1000,
+    "万": 10_000,
+    "萬": 10_000,
+    "亿": 100_000_000,
+    "億": 100_000_000,
+}
 
 
 def _cjk_value(numeral: str) -> str:
     total, digit = 0, 0
-    for char in numeral.rstrip("成"):
+    for char in numeral.rstrip("成割"):
         if char in _CJK_DIGITS:
             digit = _CJK_DIGITS[char]
         else:
@@ -401,7 +468,7 @@ def number_words(locale: str, text: str) -> set[str]:
             value = _cjk_value(match.group())
             if value != "1":
                 found.add(value)
-            if match.group().endswith("成") or "百分之" in plain:
+            if match.group().endswith(("成", "割")) or "百分之" in plain:
                 found.add("%")
     return found
 
@@ -447,18 +514,31 @@ CONFUSABLE = {
     "nl": ("nl", "de", "af", "en"),
     "zh": ("zh", "ja", "en"),
     "ar": ("ar", "fa", "ur", "en"),
+    "ja": ("ja", "zh", "en"),
+    "ru": ("ru", "uk", "bg", "sr", "be", "mk", "kk", "en"),
+    "hi": ("hi", "mr", "ne", "ur", "sa", "en"),
+    "he": ("he", "hbo", "ar", "en"),
 }
+#: Languages written in Cyrillic or Greek: their letters are not look-alikes of Latin ones.
+_NOT_LATIN = frozenset({"ru", "uk", "bg", "sr", "be", "mk", "kk", "el"})
 
 
 @functools.cache
 def _identifier() -> Any:
-    """py3langid's model (loaded once, on first use: it takes most of a second)."""
-    from py3langid.langid import (  # type: ignore[import-untyped]
-        MODEL_FILE,
-        LanguageIdentifier,
-    )
+    """py3langid's model, loaded once, on first use (see :mod:`locpipe.langmodel`)."""
+    from locpipe.langmodel import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    return load_identifier()
+
+
+def warm(locales: Iterable[str]) -> None:
+    """Load the language model now if C036 will run for any of ``locales``.
+
+    Called by the build before it forks its workers: forked, they share the parent's copy
+    (copy-on-write) instead of each decompressing its own (about half a second of CPU each).
+    """
+    if any(not is_pseudo(locale) for locale in locales):
+        _identifier()
 
 
 def identify(text: str, candidates: Iterable[str]) -> str | None:
@@ -480,7 +560,8 @@ def wrong_language(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
     candidates = CONFUSABLE.get(language, (language, "en"))
     if language not in _identifier().nb_classes:
         return None
-    found = identify(visible(msgstr).translate(LOOK_ALIKES), candidates)
+    text = visible(msgstr)
+    found = identify(text if language in _NOT_LATIN else text.translate(LOOK_ALIKES), candidates)
     if found is not None and found != language:
         return f"reads as {found!r}, not as the catalog's language {language!r}"
     return None
@@ -560,11 +641,19 @@ def bidi_controls(msgid: str, msgstr: str) -> str | None:
     return None
 
 
-def stale_previous(previous_msgid: str | None, msgid: str, fuzzy: bool) -> str | None:
-    """C040 stale: the entry's #| previous English differs and it is not marked fuzzy."""
-    if fuzzy or previous_msgid is None or previous_msgid == msgid:
+def stale_previous(
+    previous: tuple[str | None, str | None], current: tuple[str | None, str], fuzzy: bool
+) -> str | None:
+    """C040 stale: the entry's #| previous English differs and it is not marked fuzzy.
+
+    ``previous`` and ``current``: (msgctxt, msgid). A ``#| msgid`` without a ``#| msgctxt``
+    was written for a message without a context (GNU gettext's reading).
+    """
+    previous_msgid = previous[1]
+    if fuzzy or previous_msgid is None or previous == current:
         return None
-    return "stale: translated for an earlier English (#| differs) but not marked fuzzy"
+    which = "msgid" if previous_msgid != current[1] else "msgctxt"
+    return f"stale: translated for an earlier English (#| {which} differs) but not marked fuzzy"
 
 
 def length_outliers(pairs: list[tuple[str, str, str]]) -> dict[int, str]:

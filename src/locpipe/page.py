@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -59,18 +60,28 @@ def _install_ui_translations(env: jinja2.Environment, config: Config, locale: st
 
 
 # One template environment per locale and process, its ui translations installed; made again
-# when the ui catalog changes (a long-lived process may build more than once).
-_ENVIRONMENTS: dict[tuple[str, str, tuple[int, int] | None], jinja2.Environment] = {}
+# when the ui catalog or the project's templates change (a long-lived process may build twice).
+_ENVIRONMENTS: dict[tuple[object, ...], jinja2.Environment] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def environment_for(config: Config, locale: str) -> jinja2.Environment:
-    """The template environment that speaks ``locale`` (made once per process and ui catalog)."""
-    try:
-        found = config.catalog_path(locale, UI_DOMAIN).stat()
-        stamp: tuple[int, int] | None = (found.st_mtime_ns, found.st_size)
-    except OSError:
-        stamp = None
-    key = (str(config.root), locale, stamp)
+    """The template environment that speaks ``locale`` (made once per process, and again when
+    its inputs change)."""
+    overrides = config.root / "templates"
+    templates = (
+        tuple((p.name, _stamp(p)) for p in sorted(overrides.iterdir()))
+        if overrides.is_dir()
+        else ()
+    )
+    key = (str(config.root), locale, _stamp(config.catalog_path(locale, UI_DOMAIN)), templates)
     if key not in _ENVIRONMENTS:
         env = _environment(config)
         _install_ui_translations(env, config, locale)
@@ -114,15 +125,15 @@ def _updated(document: Document) -> dt.date:
     return dt.date(2026, 1, 1)
 
 
-def page_html(
-    config: Config,
-    rendered: RenderedPage,
-    head: Head,
-    locale: str,
-    name: str,
-    published: list[str],
-) -> str:
-    """The HTML page of document ``name`` in ``locale``, its switcher offering ``published``."""
+PageContext = dict[str, Any]
+"""What a page template is rendered with, except its language switcher: plain data (kept as
+JSON beside the page, so that the switchers can be made again once the site is assembled)."""
+
+
+def page_context(
+    config: Config, rendered: RenderedPage, head: Head, locale: str, name: str
+) -> PageContext:
+    """The context of the HTML page of document ``name`` in ``locale``."""
     localized = rendered.localized
     messages = localized.source.messages
     title, description = head
@@ -130,6 +141,27 @@ def page_html(
     def shown(message: Message) -> str:
         return rendered.texts.get((message.line, message.msgid), message.msgid)
 
+    depth = "../" * (name.count("/") + 1)
+    updated = _updated(localized.source)
+    return {
+        "lang": hreflang(locale),
+        "dir": direction(locale),
+        "title": shown(title) if title else name,
+        "description": _summary(shown(description) if description else ""),
+        "default_href": f"{depth}{config.source_locale}/{name}.html",
+        "body": rendered.body,
+        "fallbacks": len(localized.fallbacks),
+        "total": len(messages),
+        "translated": len(messages) - len(localized.fallbacks),
+        "updated": format_date(updated, format="long", locale=language_of(locale)),
+        "updated_iso": updated.isoformat(),
+    }
+
+
+def page_html(
+    config: Config, context: PageContext, locale: str, name: str, published: list[str]
+) -> str:
+    """The HTML page of document ``name`` in ``locale``, its switcher offering ``published``."""
     depth = "../" * (name.count("/") + 1)
     alternates = [
         {
@@ -143,22 +175,10 @@ def page_html(
         # The pseudo-locale is for layout tests: never offered to readers of a real language.
         if not is_pseudo(other) or is_pseudo(locale)
     ]
-    updated = _updated(localized.source)
     return render_template(
         environment_for(config, locale),
         "page.html",
-        lang=hreflang(locale),
-        dir=direction(locale),
-        title=shown(title) if title else name,
-        description=_summary(shown(description) if description else ""),
-        alternates=alternates,
-        default_href=f"{depth}{config.source_locale}/{name}.html",
-        body=Markup(rendered.body),
-        fallbacks=len(localized.fallbacks),
-        total=len(messages),
-        translated=len(messages) - len(localized.fallbacks),
-        updated=format_date(updated, format="long", locale=language_of(locale)),
-        updated_iso=updated.isoformat(),
+        **{**context, "body": Markup(context["body"]), "alternates": alternates},
     )
 
 

@@ -325,13 +325,14 @@ def _first_entry_done(tokens: list[_Token], raw: str) -> bool:
 
 
 def _tokenize_line(line: str, lines: _LineNumbers, path: str, charset: str) -> Iterator[_Token]:
-    obsolete = previous = False
+    obsolete = previous = after_string = False
     i, end = 0, len(line)
     while i < end:
         char = line[i]
         number = lines.at(i)
         if char in _BLANKS:
             i += 1
+            after_string = False  # only text right after a closing quote was meant inside it
         elif char == "#" and line.startswith("#~", i):
             obsolete, i = True, i + 2
             if line.startswith("|", i):
@@ -344,8 +345,16 @@ def _tokenize_line(line: str, lines: _LineNumbers, path: str, charset: str) -> I
         elif char == '"':
             value, i = _read_string(line, i + 1, lines, path, charset)
             yield _Token("string", value, number, obsolete, previous)
+            after_string = True
         else:
             match = _WORD_RE.match(line, i)
+            if after_string and (match is None or match.group() not in _KEYWORDS):
+                # 'msgstr "la "finale" b"': the string ended at a quote meant as text.
+                raise CatalogError(
+                    "unescaped '\"' inside a string (write \\\" for a quotation mark)",
+                    path=path,
+                    line=number,
+                )
             if match is None:
                 raise CatalogError(f"unexpected {char!r} outside a string", path=path, line=number)
             word, i = match.group(), match.end()

@@ -18,8 +18,10 @@ from locpipe.config import Config, normalize_locale
 from locpipe.errors import CatalogError, ConfigError
 from locpipe.fsio import (
     StagedWrites,
+    Unwritten,
     read_bytes,
     read_source,
+    remove_temporaries,
     staged_writes,
     write_atomic,
     write_if_changed,
@@ -134,34 +136,58 @@ def init_locale(config: Config, locale: str) -> list[Outcome]:
     return existing + [Outcome(config.relative(path), "created") for path, _ in planned]
 
 
-def update_catalogs(config: Config, locales: list[str] | None = None) -> list[Outcome]:
+def update_catalogs(
+    config: Config, locales: list[str] | None = None, *, check: bool = False
+) -> list[Outcome]:
     """Refresh the templates and merge them into every catalog of every locale.
 
     One document at a time (its template, then its catalogs), each file staged beside its
     target as soon as it is merged: memory follows the largest document. Nothing is replaced
-    until every file is ready (see :func:`locpipe.fsio.staged_writes`).
+    until every file is ready (see :func:`locpipe.fsio.staged_writes`). ``check``: write
+    nothing, only say which files an update would change (``locpipe update --check``).
     """
     locales = locales or config.locales_present()
     documents = domains(config)
-    outcomes: dict[tuple[str, str], Outcome] = {}
+    if check:
+        return _update(config, locales, documents, Unwritten())
+    _remove_temporaries(config, locales, documents)
     with staged_writes() as staged:
-        for document in documents:
-            template = current_template(config, document)
-            path = config.template_path(document)
-            outcomes[("", document)] = _stage(config, staged, path, template)
-            for locale in locales:
-                path = config.catalog_path(locale, document)
-                if path.exists():
-                    merged = catalogs.merge(read_catalog(config, locale, document), template)
-                else:
-                    merged = catalogs.new_catalog(
-                        template, locale, revision_date=timestamp(), domain=document
-                    )
-                outcomes[(locale, document)] = _stage(config, staged, path, merged)
+        return _update(config, locales, documents, staged)
+
+
+def _update(
+    config: Config, locales: list[str], documents: list[str], staged: StagedWrites
+) -> list[Outcome]:
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    for document in documents:
+        template = current_template(config, document)
+        path = config.template_path(document)
+        outcomes[("", document)] = _stage(config, staged, path, template)
+        for locale in locales:
+            path = config.catalog_path(locale, document)
+            if path.exists():
+                merged = catalogs.merge(read_catalog(config, locale, document), template)
+            else:
+                merged = catalogs.new_catalog(
+                    template, locale, revision_date=timestamp(), domain=document
+                )
+            outcomes[(locale, document)] = _stage(config, staged, path, merged)
     # Reported as before: the templates, then each locale's catalogs.
     order = [("", name) for name in documents]
     order += [(locale, name) for locale in locales for name in documents]
     return [outcomes[key] for key in order]
+
+
+def _remove_temporaries(config: Config, locales: list[str], documents: list[str]) -> None:
+    """Remove the temporary files an earlier, killed ``update`` left beside the catalogs
+    (the caller holds the project lock: no other run is writing them)."""
+    folders: dict[Path, list[str]] = {}
+    for name in documents:
+        paths = [config.template_path(name)] + [config.catalog_path(code, name) for code in locales]
+        for path in paths:
+            folders.setdefault(path.parent, []).append(path.name)
+    for folder, names in folders.items():
+        remove_temporaries(folder, names)
 
 
 def _stage(config: Config, staged: StagedWrites, path: Path, po: PoFile) -> Outcome:
@@ -215,12 +241,19 @@ def _mo_bytes(catalog: PoFile, shown: str) -> bytes:
 
 def catalog_stats(
     config: Config, locales: list[str] | None = None
-) -> list[tuple[str, str, catalogs.Stats]]:
-    """(locale, document, stats) for every catalog."""
-    rows = []
+) -> list[tuple[str, str, catalogs.Stats | CatalogError]]:
+    """(locale, document, stats) for every catalog; a catalog that cannot be read gives its
+    error in place of its stats, and the others are still counted."""
+    rows: list[tuple[str, str, catalogs.Stats | CatalogError]] = []
     for locale in locales or config.locales_present():
         for document in domains(config):
-            rows.append((locale, document, catalogs.stats(read_catalog(config, locale, document))))
+            try:
+                found: catalogs.Stats | CatalogError = catalogs.stats(
+                    read_catalog(config, locale, document)
+                )
+            except CatalogError as error:
+                found = error
+            rows.append((locale, document, found))
     return rows
 
 

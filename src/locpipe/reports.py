@@ -7,6 +7,7 @@ import html
 import json
 from xml.sax.saxutils import quoteattr
 
+from locpipe.errors import LocpipeError
 from locpipe.gate import (
     NOT_A_CAVEAT,
     UNTRUSTED_CODES,
@@ -57,7 +58,8 @@ def format_report(report: Report, style: str) -> str:
         return _junit(report)
     if style == "github":
         return "".join(
-            f"::error file={f.path},line={f.line},title={f.code} {f.locale} {f.caveat}::"
+            f"::error file={_github_property(f.path)},line={f.line},"
+            f"title={_github_property(f'{f.code} {f.locale} {f.caveat}')}::"
             f"{_github_escape(f.message)}\n"
             for f in report.findings
         )
@@ -79,6 +81,37 @@ def format_report(report: Report, style: str) -> str:
     if not report.checked:
         lines.append("no target locales to check")
     return "".join(line + "\n" for line in lines)
+
+
+def format_error(error: LocpipeError, style: str) -> str:
+    """The report of a run that stopped on ``error`` (exit 2: a broken catalog, source, registry
+    or configuration), in ``style``, so that CI keeps a report that says why. Text reports
+    nothing on stdout: the error line is on stderr."""
+    if style == "json":
+        found = {"path": error.path, "line": error.line, "message": error.message}
+        return json.dumps({"passed": False, "error": found}, indent=2, ensure_ascii=False) + "\n"
+    if style == "junit":
+        message = quoteattr(error.message)
+        body = html.escape(str(error), quote=False)
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<testsuites tests="1" failures="0" errors="1">\n'
+            '  <testsuite name="locpipe caveats" tests="1" failures="0" errors="1">\n'
+            '    <testcase classname="locpipe" name="the gate could run">\n'
+            f'      <error message={message} type="error">{body}</error>\n'
+            "    </testcase>\n  </testsuite>\n</testsuites>\n"
+        )
+    if style == "github":
+        properties = [] if error.path is None else [f"file={_github_property(error.path)}"]
+        properties += [] if error.line is None else [f"line={error.line}"]
+        where = " " + ",".join(properties) if properties else ""
+        return f"::error{where}::{_github_escape(error.message)}\n"
+    return ""
+
+
+def _github_property(text: str) -> str:
+    """``text`` as a workflow command property value (its own escapes, and a comma's)."""
+    return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _github_escape(text: str) -> str:

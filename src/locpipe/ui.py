@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 import jinja2.ext
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
+from markupsafe import Markup
 
 from locpipe.catalog import template_header
 from locpipe.pofile import PoEntry, PoFile
@@ -78,14 +79,21 @@ class CatalogTranslations(gettext.NullTranslations):
             else:
                 self._singular[entry.msgid] = entry.msgstr
 
+    # A translation is text, escaped here: with autoescape on, Jinja's newstyle gettext marks
+    # whatever it gets as safe markup (``Markup(rv) % variables``), so a translation returned as
+    # a plain str would reach the page as HTML. Markup.escape keeps it text, in element content
+    # and in attribute values alike; the English (the templates' own text) is left as written.
+
     def gettext(self, message: str) -> str:
-        return self._singular.get(message, message)
+        translation = self._singular.get(message)
+        return message if translation is None else Markup.escape(translation)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         forms = self._plural.get(singular)
-        if forms is None:
+        translation = None if forms is None else forms.get(self._plural_of(n))
+        if translation is None:
             return singular if n == 1 else plural
-        return forms.get(self._plural_of(n), plural)
+        return Markup.escape(translation)
 
     def pgettext(self, context: str, message: str) -> str:
         return self.gettext(message)
@@ -95,12 +103,22 @@ class CatalogTranslations(gettext.NullTranslations):
 
 
 _PLACEHOLDER = re.compile(r"%\(([^)]*)\)")
+# What Jinja's newstyle gettext may format (``translation % variables``): "%%" and "%(name)s".
+_FORMAT = re.compile(r"%%|%\([^)]*\)s")
+
+
+def stray_percent(text: str) -> bool:
+    """Whether ``text`` has a "%" that is neither "%%" nor a ``%(name)s`` placeholder (the
+    page's formatting would fail on it, or print what it should not)."""
+    return "%" in _FORMAT.sub("", text)
 
 
 def _same_placeholders(entry: PoEntry) -> bool:
     """Whether every translation of ``entry`` uses exactly the msgid's ``%(name)s`` placeholders."""
     expected = set(_PLACEHOLDER.findall(entry.msgid))
     translations = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+    if any(stray_percent(translation) for translation in translations):
+        return False
     # A plural form may leave out the count (Arabic's "one"), never add an unknown name.
     if entry.msgid_plural is not None:
         expected |= set(_PLACEHOLDER.findall(entry.msgid_plural))

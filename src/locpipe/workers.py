@@ -1,11 +1,17 @@
 """Documents spread over worker processes: forked, so they share the parent's state and pickle
-nothing but each task and its outcome."""
+nothing but each task and its outcome. A worker dies with its parent (SIGKILL included) and
+never holds the project lock (see :func:`locpipe.fsio.project_lock`)."""
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import ctypes
 import math
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,13 +37,44 @@ def run_tasks(
         return [run(name, locales) for name, locales in tasks]
     _JOB["run"] = run
     context = multiprocessing.get_context("fork")
+    pool = concurrent.futures.ProcessPoolExecutor(
+        min(jobs, len(tasks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
     try:
-        with concurrent.futures.ProcessPoolExecutor(
-            min(jobs, len(tasks)), mp_context=context
-        ) as pool:
-            return list(pool.map(_run, tasks))
+        return list(pool.map(_run, tasks))
+    except BaseException:
+        # An interrupt (or a failed task): the work left is abandoned, not waited for.
+        _stop_workers(pool)
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _JOB.clear()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(parent: int) -> None:
+    """In each worker, first: die with the parent, however it dies (SIGKILL too), and leave
+    signals to it (SIGINT from a terminal reaches the whole group: the parent stops us)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
 
 
 def tasks_for(work: dict[str, list[str]], jobs: int, size_of: Callable[[str], int]) -> list[Task]:

@@ -1,0 +1,120 @@
+"""One site from per-locale builds: whatever order locales are built in, on one machine or one
+CI job each, no page in build/ links to a page that is not there, and the index lists exactly
+the locales that passed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from locpipe.cli import main
+from locpipe.pofile import encode_po, parse_po
+
+SHIPPED = ["ar", "de", "es", "fr", "pt_BR", "zh_Hans"]
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+def dead_links(build: Path) -> list[str]:
+    """Every relative link of every page in ``build`` whose target is not there."""
+    dead = []
+    for page in sorted(build.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.found:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, or a fragment of this page
+            if not (page.parent / parts.path).resolve().is_file():
+                dead.append(f"{page.relative_to(build)} -> {link}")
+    return dead
+
+
+def switcher(page: Path) -> list[str]:
+    """The locales a page offers (its hreflang alternates, x-default left out)."""
+    html = page.read_text(encoding="utf-8")
+    return sorted(set(re.findall(r'hreflang="([^"]+)"', html)) - {"x-default"})
+
+
+def index_locales(build: Path) -> list[str]:
+    html = (build / "index.html").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r'href="([^"/]+)/[^"]*\.html"', html)))
+
+
+def run(root: Path, *args: str) -> int:
+    return main(["-C", str(root), *args, "-q"])
+
+
+def break_caveat(root: Path, locale: str) -> None:
+    path = root / "locales" / locale / "LC_MESSAGES" / "article.po"
+    catalog = parse_po(path.read_bytes(), path=path.name)
+    entry = next(
+        e for e in catalog.entries if "caveat: consult-professional" in e.extracted_comments
+    )
+    entry.msgstr = ""
+    path.write_bytes(encode_po(catalog))
+
+
+def tags(locales: list[str]) -> list[str]:
+    return sorted(locale.replace("_", "-") for locale in locales)
+
+
+def test_a_per_locale_build_in_a_fresh_folder_links_only_to_what_it_built(repository: Path):
+    assert run(repository, "build", "--locale", "fr") == 0
+    build = repository / "build"
+    assert dead_links(build) == []
+    assert switcher(build / "fr" / "article.html") == tags(["en", "fr"])
+    assert index_locales(build) == ["en", "fr"]
+
+
+def test_a_locale_that_fails_later_drops_out_of_every_page_already_built(repository: Path):
+    assert run(repository, "build") == 0
+    break_caveat(repository, "fr")
+    assert run(repository, "build", "--locale", "fr") == 1
+    build = repository / "build"
+    assert not (build / "fr").exists()
+    assert dead_links(build) == []
+    passing = ["en", *[locale for locale in SHIPPED if locale != "fr"]]
+    for locale in passing:
+        assert switcher(build / locale / "article.html") == tags(passing), locale
+    assert index_locales(build) == sorted(passing)
+
+
+@pytest.mark.parametrize("failing", ["de", None])
+def test_a_ci_matrix_of_per_locale_jobs_assembles_into_one_whole_site(
+    repository: Path, tmp_path: Path, failing: str | None
+):
+    # Each job: a fresh checkout, `build --locale L`, and build/L/ kept as its artifact.
+    collected = tmp_path / "site" / "build"
+    collected.mkdir(parents=True)
+    for locale in SHIPPED:
+        job = tmp_path / f"job-{locale}"
+        shutil.copytree(repository, job)
+        if locale == failing:
+            break_caveat(job, locale)
+        status = run(job, "build", "--locale", locale)
+        assert status == (1 if locale == failing else 0)
+        if status == 0:
+            shutil.copytree(job / "build" / locale, collected / locale)
+    # The assembly job: a fresh checkout with the artifacts under build/.
+    site = collected.parent
+    shutil.copytree(repository / "source", site / "source")
+    shutil.copytree(repository / "locales", site / "locales")
+    assert run(site, "assemble") == 0
+    passing = ["en", *[locale for locale in SHIPPED if locale != failing]]
+    assert dead_links(collected) == []
+    assert index_locales(collected) == sorted(passing)
+    for locale in passing:
+        assert switcher(collected / locale / "article.html") == tags(passing), locale
