@@ -47,6 +47,7 @@ from corpus import (
     generate_corpus,
     replicate,
 )
+from heavy import make_heavy_project
 from workspace import (
     CLI,
     LOCALES,
@@ -66,6 +67,7 @@ from locpipe import cli
 from locpipe.catalog import merge
 from locpipe.parser import make_renderer
 from locpipe.pofile import parse_po
+from locpipe.registry import load_registry
 from locpipe.segment import parse_document
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -409,6 +411,106 @@ def _build_one_changed(work: Workload) -> Timed:
     )
 
 
+# --- the caveat-heavy workload ------------------------------------------------------------------
+
+
+HEAVY_COPIES = 100
+"""Copies of the repository's article (5 registered caveats each) in the caveat-heavy project."""
+
+
+class Heavy:
+    """The caveat-heavy project (see ``heavy.py``), made once per run, and the pages it builds."""
+
+    def __init__(self, folder: Path, copies: int = HEAVY_COPIES) -> None:
+        self.root = folder / "heavy"
+        self.locales, self.caveats = make_heavy_project(self.root, copies)
+        self.notes = _build_notes(self.root)
+        self.pages = [path.read_text(encoding="utf-8") for path in _heavy_pages(self.root)]
+        shutil.rmtree(self.root / "build")
+
+
+def _heavy_pages(root: Path) -> list[Path]:
+    """The Markdown of every page the build makes: the sources, then each locale's."""
+    sources = sorted((root / "source").glob("*.md"))
+    built = sorted(path for path in (root / "build").glob("*/*.md") if path.parent.name != "en")
+    return sources + built
+
+
+_HEAVY: dict[Path, Heavy] = {}
+
+
+def _heavy(work: Workload) -> Heavy:
+    if work.folder not in _HEAVY:
+        _HEAVY[work.folder] = Heavy(work.folder)
+    return _HEAVY[work.folder]
+
+
+@stage(
+    "heavy-render",
+    "floor",
+    f"markdown-it-py render of the caveat-heavy project's pages: {HEAVY_COPIES} articles, "
+    "sources + shipped locales",
+)
+def _heavy_render(work: Workload) -> Timed:
+    heavy = _heavy(work)
+
+    def run() -> None:
+        for page in heavy.pages:
+            work.md.render(page)
+
+    return Timed(run, notes=[f"{len(heavy.pages)} pages"])
+
+
+@stage(
+    "heavy-build",
+    "locpipe CLI",
+    f"`locpipe build --jobs 1` of the caveat-heavy project ({HEAVY_COPIES} articles, their "
+    "caveats registered, the shipped locales), from scratch",
+)
+def _heavy_build(work: Workload) -> Timed:
+    heavy = _heavy(work)
+    root = heavy.root
+    return Timed(
+        _locpipe(root, *BUILD, ok=BUILD_OK),
+        before=lambda: shutil.rmtree(root / "build", ignore_errors=True),
+        process=True,
+        profile=lambda: cli.main(["-C", str(root), *BUILD]),
+        notes=[
+            f"{HEAVY_COPIES} documents, {heavy.caveats} caveats, locales "
+            + ", ".join(heavy.locales)
+            + "; "
+            + ("the gate passed every locale" if not heavy.notes else "; ".join(heavy.notes))
+        ],
+    )
+
+
+def _registry_stage(work: Workload, copies: int) -> Timed:
+    folder = work.folder / f"registry-{copies}"
+    make_heavy_project(folder, copies)
+    path = folder / "source" / "caveats.toml"
+    return Timed(lambda: load_registry(path, shown_as="caveats.toml"))
+
+
+@stage("registry", "locpipe", f"load_registry of {HEAVY_COPIES} articles' caveats (500)")
+def _registry(work: Workload) -> Timed:
+    return _registry_stage(work, HEAVY_COPIES)
+
+
+@stage("registry-8x", "locpipe", f"load_registry of {8 * HEAVY_COPIES} articles' caveats (4000)")
+def _registry_8x(work: Workload) -> Timed:
+    return _registry_stage(work, 8 * HEAVY_COPIES)
+
+
+@stage("startup", "locpipe CLI", "`locpipe --version`: the command line's start-up")
+def _startup(work: Workload) -> Timed:
+    return Timed(_locpipe_bare("--version"), process=True)
+
+
+def _locpipe_bare(*args: str) -> Callable[[], ProcessStats]:
+    command = [*CLI, *args]
+    return lambda: run_process(command)
+
+
 # --- anchors -------------------------------------------------------------------------------------
 
 
@@ -561,6 +663,8 @@ class Target:
     """True: the ratio must be at least ``limit`` (a speed-up); False: at most."""
     scale: float = 1.0
     """A factor on the denominator (K locales: parse x (1 + 0.1 K))."""
+    absolute: bool = False
+    """True: ``limit`` is in CPU seconds, for the numerator alone (no denominator)."""
 
 
 K = len(LOCALES)
@@ -589,7 +693,16 @@ TARGETS = (
     ),
     Target("update (catalog.merge) <= 2x msgmerge", ("update",), ("msgmerge",), 2.0),
     Target("update (locpipe update) <= 2x msgmerge", ("update-cli",), ("msgmerge",), 2.0),
-    Target("build <= 1.25x render of the pages", ("build",), ("render-localized",), 1.25),
+    Target("build <= 1.6x render of the pages", ("build",), ("render-localized",), 1.6),
+    Target(
+        "caveat-heavy build <= 2.0x render of its pages",
+        ("heavy-build",),
+        ("heavy-render",),
+        2.0,
+    ),
+    Target("registry loading linear: 8x caveats <= 8.8x", ("registry-8x",), ("registry",), 8.8),
+    Target("start-up (locpipe --version) <= 0.1 s CPU", ("startup",), (), 0.1, absolute=True),
+    Target("no-op rebuild <= 0.3 s CPU", ("build-noop",), (), 0.3, absolute=True),
     Target("no-op rebuild <= 5% of a build", ("build-noop",), ("build",), 0.05),
     Target("build --jobs 2: jobs 1 / jobs 2 >= 1.7x", ("build",), ("build-jobs2",), 1.7, True),
 )
@@ -828,7 +941,7 @@ def size_pass(
 def summarize(
     samples: dict[str, list[Sample]], peaks: dict[str, tuple[int, str]]
 ) -> dict[str, dict[str, Any]]:
-    mins = {name: min(s.wall for s in runs) for name, runs in samples.items()}
+    mins = {name: min(s.cpu for s in runs) for name, runs in samples.items()}
     stages: dict[str, dict[str, Any]] = {}
     for name, runs in samples.items():
         wall = [sample.wall for sample in runs]
@@ -843,8 +956,9 @@ def summarize(
             "min_s": min(wall),
             "median_s": statistics.median(wall),
             "cpu_min_s": min(cpu),
+            "cpu_median_s": statistics.median(cpu),
             "ratios": {
-                other: min(wall) / mins[other] for other in (BASELINE, *ANCHORS) if other in mins
+                other: min(cpu) / mins[other] for other in (BASELINE, *ANCHORS) if other in mins
             },
             "peak_bytes": peak,
             "peak_kind": kind,
@@ -864,14 +978,22 @@ def evaluate(stages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         def total(names: tuple[str, ...], key: str) -> float:
             return sum(stages[name][key] for name in names)
 
-        ratio = total(target.numerator, "min_s") / total(target.denominator, "min_s")
-        median = total(target.numerator, "median_s") / total(target.denominator, "median_s")
+        # CPU time: wall clock on the shared machines measures the neighbours as much as us.
+        if target.absolute:
+            ratio = total(target.numerator, "cpu_min_s")
+            median = total(target.numerator, "cpu_median_s")
+        else:
+            ratio = total(target.numerator, "cpu_min_s") / total(target.denominator, "cpu_min_s")
+            median = total(target.numerator, "cpu_median_s") / total(
+                target.denominator, "cpu_median_s"
+            )
         verdicts.append(
             {
                 "target": target.label,
                 "measured": " + ".join(target.numerator),
                 "against": " + ".join(target.denominator),
                 "limit": target.limit,
+                "absolute": target.absolute,
                 "at_least": target.at_least,
                 "ratio": ratio,
                 "ratio_median": median,
@@ -916,15 +1038,16 @@ def print_report(
         )
     print("(peak: t = traced Python allocations in this process, r = a child process's peak RSS)")
     if targets:
-        print("\ntargets (min times; the median-based ratio in brackets):")
+        print("\ntargets (min CPU times, same run; the median-based figure in brackets):")
         for target in targets:
             if target["pass"] is None:
                 print(f"  {target['target']:<52}   n/a   (no {', '.join(target['missing'])})")
                 continue
             verdict = "PASS" if target["pass"] else "FAIL"
+            unit = "s" if target["absolute"] else "x"
             print(
-                f"  {target['target']:<52} {target['ratio']:7.3f}x  {verdict}"
-                f"   ({target['ratio_median']:.3f}x)"
+                f"  {target['target']:<52} {target['ratio']:7.3f}{unit}  {verdict}"
+                f"   ({target['ratio_median']:.3f}{unit})"
             )
     if memory:
         print(f"\npeak memory with {MEMORY_FACTOR}x the documents (limit {MEMORY_LIMIT}x):")

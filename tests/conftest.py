@@ -193,3 +193,16 @@ def spanish_project(root: Path, *, article: Path, caveats: Path, catalog: Path) 
     shutil.copy(catalog, target)
     assert main(["-C", str(root), "update", "-q"]) == 0
     return root
+
+
+@pytest.fixture
+def es_article_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This repository's article with Spanish terms and a Spanish catalog whose caveats pass."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    fixtures = Path(__file__).parent / "fixtures" / "project"
+    return spanish_project(
+        tmp_path,
+        article=ROOT / "source" / "article.md",
+        caveats=fixtures / "caveats-es.toml",
+        catalog=fixtures / "article-es.po",
+    )

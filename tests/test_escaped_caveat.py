@@ -18,7 +18,7 @@ from locpipe.config import load_config
 from locpipe.pofile import encode_po, parse_po
 from locpipe.render import localize_with, render_body, translations_of
 from locpipe.segment import parse_document
-from tests.conftest import es_catalog_path, spanish_project
+from tests.conftest import es_catalog_path
 from tests.markdown_html import FIXTURES
 
 ROOT = Path(__file__).parent.parent
@@ -27,15 +27,9 @@ CAVEAT = "consult-professional"
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    """A project with the article and a Spanish catalog whose caveats pass."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    return spanish_project(
-        tmp_path,
-        article=ROOT / "source" / "article.md",
-        caveats=PROJECT / "caveats-es.toml",
-        catalog=PROJECT / "article-es.po",
-    )
+def project(es_article_project: Path) -> Path:
+    """The article with a Spanish catalog whose caveats pass (see conftest)."""
+    return es_article_project
 
 
 def retranslate(project: Path, change, *, caveat: str | None = CAVEAT, msgid: str = "") -> int:

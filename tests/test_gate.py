@@ -15,7 +15,7 @@ import pytest
 from locpipe.cli import main
 from locpipe.gate import _ASCII_DIGITS, _NOT_ALPHANUMERIC
 from locpipe.pofile import encode_po, parse_po
-from tests.conftest import ARTICLE_CAVEATS, es_catalog_path, spanish_project
+from tests.conftest import ARTICLE_CAVEATS, es_catalog_path
 from tests.markdown_html import FIXTURES
 
 ROOT = Path(__file__).parent.parent
@@ -23,15 +23,9 @@ PROJECT = FIXTURES / "project"
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    """A project with the article, Spanish terms, and a Spanish catalog whose caveats pass."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
-    return spanish_project(
-        tmp_path,
-        article=ROOT / "source" / "article.md",
-        caveats=PROJECT / "caveats-es.toml",
-        catalog=PROJECT / "article-es.po",
-    )
+def project(es_article_project: Path) -> Path:
+    """The article with a Spanish catalog whose caveats pass (see conftest)."""
+    return es_article_project
 
 
 catalog_path = es_catalog_path
@@ -286,7 +280,8 @@ def test_a_failed_build_leaves_the_previous_build_as_it_was(project, monkeypatch
 def test_non_caveat_fallbacks_are_marked_english_and_reported(project):
     assert main(["-C", str(project), "build", "-q"]) == 0
     html = (project / "build" / "es" / "article.html").read_text()
-    assert '<span lang="en">What Are UC-MSCs?</span>' in html
+    # (the page keeps the hyphenated abbreviation on one line: a span of class "term")
+    assert '<span lang="en">What Are <span class="term">UC-MSCs</span>?</span>' in html
     missing = json.loads((project / "build" / "es" / "missing.json").read_text())
     assert "source/article.md:16" in missing["article"]
 

@@ -20,6 +20,8 @@ import pytest
 
 from locpipe import gate
 from locpipe.cli import main
+from locpipe.config import load_config
+from locpipe.page import page_body
 from locpipe.pofile import PoEntry, PoFile, encode_po, parse_po
 from locpipe.render import LocalizedDocument, render_body, render_localized
 from locpipe.segment import parse_document
@@ -195,7 +197,8 @@ def test_a_translation_that_keeps_the_source_markup_passes(hostile, capsys):
         assert trusted in page
     assert '<a href="https://example.org/protocol">publicado en línea</a>' in page
     assert '<a href="https://example.org/find">cómo encontrarlo</a>' in page
-    assert render_ungated(hostile) in page
+    # As the page shows it: callouts labelled, terms kept whole (locpipe's own markup).
+    assert page_body(load_config(hostile), "es", render_ungated(hostile)) in page
 
 
 # --- the gate ------------------------------------------------------------------------------------

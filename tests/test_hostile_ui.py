@@ -116,13 +116,11 @@ def test_check_refuses_the_payload_in_every_ui_string(hostile, capsys, payload, 
     catalog = poison(hostile, payload)
     assert main(["-C", str(hostile), "check"]) == 1
     out = capsys.readouterr().out
-    for entry in catalog.entries:
+    live = [entry for entry in catalog.entries if not entry.obsolete]  # #~ entries never ship
+    for entry in live:
         for code in codes.split():
             assert f"{UI}:{entry.line}: error: {code} es -: " in out, (entry.msgid, code, out)
-    assert (
-        out.splitlines()[-1]
-        == f"es: FAILED: untrusted markup in {len(catalog.entries)} translation(s)"
-    )
+    assert out.splitlines()[-1] == f"es: FAILED: untrusted markup in {len(live)} translation(s)"
 
 
 @payloads

@@ -79,11 +79,11 @@ def test_pseudo_document_keeps_its_block_structure(markdown, flavor):
         (
             "See [the guide](https://example.org/guide) or run `locpipe check`.",
             "⟦ Šééé [ţĥé ĝúúíďéé](https://example.org/guide) óŕ ŕúúñ `locpipe check`. "
-            "···············⟧",
+            "····· ····· ···⟧",
         ),
         ("line one\nline two", "⟦ ĺíñé óñéé\nĺíñé ţŵóó ⟧"),
         ('![a *cat*](/cat.png "A cat")', '⟦ ![á *çááţ*](/cat.png "A cat") ·····⟧'),
-        ("a &amp; <b>b</b> <https://x.org>", "⟦ á &amp; <b>ƀ</b> <https://x.org> ·······⟧"),
+        ("a &amp; <b>b</b> <https://x.org>", "⟦ á &amp; <b>ƀ</b> <https://x.org> ····· ·⟧"),
         (r"\*not emphasis\* \\", r"⟦ \*ñóţ ééḿṕĥášííš\* \\ ·⟧"),
         ("", ""),
     ],

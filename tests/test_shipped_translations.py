@@ -63,7 +63,7 @@ def test_arabic_pages_are_right_to_left_with_isolated_latin_runs(repository):
     assert main(["-C", str(repository), "build", "-q"]) == 0
     html = (repository / "build" / "ar" / "article.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in html
-    assert '<bdi dir="ltr">UC-MSC</bdi>' in html
+    assert '<bdi dir="ltr" class="term">UC-MSC</bdi>' in html  # isolated, and kept whole
     assert "اقرأ هذه الصفحة بـ:" in html  # the ui domain, in Arabic
     assert "Read this page in:" not in html
     assert "٢٠٢٦" in html or "2026" in html  # the date, formatted by Babel for ar

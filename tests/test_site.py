@@ -49,6 +49,7 @@ def test_after_one_catalog_changes_only_its_pages_are_rewritten(repository, caps
         "de/article.html",
         "de/article.md",
         "index.html",
+        "status.html",
     }
     assert "(neu)" in (repository / "build" / "de" / "article.html").read_text(encoding="utf-8")
 
@@ -69,7 +70,8 @@ def test_a_per_locale_build_writes_only_that_locale_and_keeps_the_index_whole(re
     assert build(repository, "-q", "--locale", "fr") == 0
     after = snapshot(repository / "build")
     assert (repository / "build" / "fr" / "article.html").is_file()
-    untouched = [n for n in before if not n.startswith("fr/") and n not in ("index.html",)]
+    rewritten = ("index.html", "status.html")
+    untouched = [n for n in before if not n.startswith("fr/") and n not in rewritten]
     assert all(after[n] == before[n] for n in untouched if not n.startswith("."))
     index = (repository / "build" / "index.html").read_text(encoding="utf-8")
     for name in ("Deutsch", "Español", "Français", "العربية", "中文"):
@@ -115,12 +117,12 @@ def test_a_project_may_override_the_templates(repository):
     (repository / "templates").mkdir()
     page = (ROOT / "src" / "locpipe" / "templates" / "page.html").read_text(encoding="utf-8")
     (repository / "templates" / "page.html").write_text(
-        page.replace("<main>", '<main class="custom">'), encoding="utf-8"
+        page.replace('<main id="content"', '<main class="custom" id="content"'), encoding="utf-8"
     )
     assert build(repository, "-q") == 0
-    assert '<main class="custom">' in (repository / "build" / "es" / "article.html").read_text(
-        encoding="utf-8"
-    )
+    assert '<main class="custom" id="content"' in (
+        repository / "build" / "es" / "article.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_broken_template_is_one_error_line_and_the_build_is_left_alone(repository, capsys):

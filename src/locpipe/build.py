@@ -1,8 +1,9 @@
 """The build: gate every locale, then write the pages of the locales that passed, atomically.
 
 ``build/<locale>/<doc>.md`` and ``.html`` per published locale, the source under ``build/en/``,
-and ``build/index.html``. The whole tree is written to a staging folder and swapped into place,
-so an error or an interrupt leaves the previous build as it was. Nothing here prints: a build
+``build/index.html`` (the landing page, for readers) and ``build/status.html`` (for translators:
+completeness, caveats, reviews, what failed and why). The whole tree is written to a staging
+folder and swapped into place, so an error or an interrupt leaves the previous build as it was. Nothing here prints: a build
 returns a :class:`BuildResult`, and tells its progress to the callback it is given.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from locpipe import gate, meaning, review
+from locpipe import gate, meaning, review, typography
 from locpipe.catalog import stats
 from locpipe.config import Config
 from locpipe.fsio import (
@@ -43,10 +44,12 @@ from locpipe.page import (
     Head,
     PageContext,
     catalog_or_none,
-    index_html,
-    index_row,
+    landing_html,
+    landing_row,
     page_context,
     page_html,
+    status_html,
+    status_row,
     title_and_description,
 )
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, load_registry
@@ -256,7 +259,7 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
     work = {name: targets for name in documents}
     outcomes = _build_documents(plan, work, jobs=os.cpu_count() or 1)
     sites, unregistered = _check_registry(
-        config, targets, documents, {outcome.name: outcome for outcome in outcomes}
+        config, targets, documents, {outcome.name: outcome for outcome in outcomes}, registry
     )
     reviews = review.check_reviews(config, targets, sites, review.project_catalogs(config))
     report = Report()
@@ -267,6 +270,7 @@ def check_project(config: Config, locales: list[str] | None = None) -> Report:
         report.findings += [f for f in reviews.findings if f.locale == locale]
         report.findings += _ui_findings(config, locale)
     report.notices += [reviews.notice] if reviews.notice else []
+    report.notices += typography.project_warnings(config, targets)
     return report
 
 
@@ -346,7 +350,7 @@ def build_site(
         if progress is not None:
             _announce(progress, building, stale, jobs)
         outcomes = {o.name: o for o in _build_documents(plan, work, jobs)}
-        sites, unregistered = _check_registry(config, targets, documents, outcomes)
+        sites, unregistered = _check_registry(config, targets, documents, outcomes, registry)
         reviews = review.check_reviews(config, building, sites, review.project_catalogs(config))
         results = _locale_results(building, documents, outcomes, previous)
         for finding in unregistered:
@@ -417,6 +421,7 @@ def _check_registry(
     targets: list[str],
     documents: list[str],
     outcomes: dict[str, DocumentOutcome],
+    registry: dict[str, CaveatSpec],
 ) -> tuple[dict[str, list[CaveatSite]], list[Finding]]:
     """The registry and every source (parsed in this run, or now for the unchanged ones) name
     the same caveats (else an error, raised after the pages are made into the staging folder,
@@ -428,7 +433,7 @@ def _check_registry(
         else gate.caveat_sites(parse_source(config, name, inline=False).messages)
         for name in documents
     }
-    registry = gate.check_registry(config, sites)
+    registry = gate.check_registry(config, sites, registry)
     unregistered = gate.unregistered_terms(registry, targets, config)
     return {name: list(found) for name, found in sites.items()}, unregistered
 
@@ -549,15 +554,35 @@ def _summary(config: Config, result: LocaleBuild) -> dict[str, Any]:
 def _write_index(
     config: Config, staging: Path, present: list[str], failed: dict[str, LocaleBuild]
 ) -> None:
-    """The language index, from the locales the build publishes (a per-locale build keeps the
-    others' folders, so they stay listed)."""
-    rows = []
+    """The landing page (``index.html``, for readers) and the status page (``status.html``, for
+    translators), from the locales the build publishes (a per-locale build keeps the others'
+    folders, so they stay listed) and those that failed now."""
+    landing = []
+    status = []
     for locale in present:
-        if is_pseudo(locale):
-            continue
         summary = json.loads((staging / locale / "summary.json").read_text(encoding="utf-8"))
-        first = sorted(staging.joinpath(locale).rglob("*.html"))
-        href = first[0].relative_to(staging).as_posix() if first else f"{locale}/"
-        rows.append(index_row(locale, href, summary))
-    failures = {locale: gate.failing_checks(r.findings) for locale, r in failed.items()}
-    replace_text(staging / "index.html", index_html(config, rows, failures))
+        pages = _published_pages(staging, locale)
+        row = status_row(config, locale, summary, pages)
+        row["warnings"] = typography.locale_warnings(config, locale)
+        status.append(row)
+        if not is_pseudo(locale):  # for layout tests: never offered to readers
+            landing.append(landing_row(locale, pages))
+    failures = {
+        locale: (gate.failing_checks(r.findings), [finding.titled() for finding in r.findings])
+        for locale, r in failed.items()
+    }
+    replace_text(staging / "index.html", landing_html(config, landing))
+    replace_text(staging / "status.html", status_html(config, status, failures))
+
+
+def _published_pages(staging: Path, locale: str) -> list[tuple[str, PageContext]]:
+    """(href from the build's root, context) of every page of ``locale`` in the staged build,
+    in document order."""
+    contexts = staging / locale / CONTEXTS
+    pages = []
+    for kept in sorted(contexts.rglob("*.json")) if contexts.is_dir() else []:
+        name = kept.relative_to(contexts).with_suffix("").as_posix()
+        if (staging / locale / f"{name}.html").is_file():
+            context = json.loads(kept.read_text(encoding="utf-8"))
+            pages.append((f"{locale}/{name}.html", context))
+    return pages

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from locpipe import project
 from locpipe.config import Config, load_config, normalize_locale
 from locpipe.errors import ConfigError, LocpipeError, located, quoted
 from locpipe.fsio import project_lock
@@ -24,7 +23,7 @@ from locpipe.locales import PSEUDO_LOCALE
 from locpipe.version import __version__
 
 if TYPE_CHECKING:
-    from locpipe import build
+    from locpipe import build, project
     from locpipe.catalog import Stats
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -175,11 +174,15 @@ def _report(args: argparse.Namespace, outcomes: list[project.Outcome]) -> None:
 
 
 def _extract(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import project
+
     _report(args, project.extract_templates(config))
     return EXIT_OK
 
 
 def _init(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import project
+
     outcomes = project.init_locale(config, args.locale)
     _report(args, outcomes)
     if not args.quiet:
@@ -195,11 +198,15 @@ def _init(args: argparse.Namespace, config: Config) -> int:
 
 
 def _pseudo(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import project
+
     _report(args, project.pseudo_locale(config, args.locale))
     return EXIT_OK
 
 
 def _update(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import project
+
     if args.check:
         outcomes = project.update_catalogs(config, _locales(args), check=True)
         stale = [outcome for outcome in outcomes if outcome.action != "unchanged"]
@@ -213,11 +220,14 @@ def _update(args: argparse.Namespace, config: Config) -> int:
 
 
 def _compile(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import project
+
     _report(args, project.compile_catalogs(config, _locales(args)))
     return EXIT_OK
 
 
 def _stats(args: argparse.Namespace, config: Config) -> int:
+    from locpipe import project
     from locpipe.catalog import Stats
 
     rows = project.catalog_stats(config, _locales(args))

@@ -213,13 +213,18 @@ def read_source(path: Path, *, shown_as: str) -> str:
         raise SourceError("source document not found", path=shown_as) from error
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror}", path=shown_as) from error
+    return decode_utf8(data, shown_as=shown_as, error=SourceError)
+
+
+def decode_utf8(data: bytes, *, shown_as: str, error: type[LocpipeError]) -> str:
+    """``data`` as UTF-8 text; a byte that is not is ``error``, naming its file and line."""
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise SourceError(
-            f"invalid UTF-8 byte 0x{data[error.start]:02x}", path=shown_as, line=line
-        ) from error
+    except UnicodeDecodeError as failure:
+        line = data.count(b"\n", 0, failure.start) + 1
+        raise error(
+            f"invalid UTF-8 byte 0x{data[failure.start]:02x}", path=shown_as, line=line
+        ) from failure
 
 
 def read_bytes(path: Path, *, shown_as: str, error: type[LocpipeError]) -> bytes:

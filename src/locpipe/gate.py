@@ -63,6 +63,12 @@ class Finding:
             self.path, self.line, f"{self.code} {self.locale} {self.caveat}: {self.message}"
         )
 
+    def titled(self) -> str:
+        """The finding with its rule's title in place of its message, which may quote the
+        translation: for pages the public can read (``build/status.html``)."""
+        title = RULES.get(self.code, "")
+        return located(self.path, self.line, f"{self.code} {self.locale} {self.caveat}: {title}")
+
 
 @dataclass(slots=True)
 class Report:
@@ -763,12 +769,17 @@ def _shown(text: str, caveat: str, seen: VisibleText) -> bool:
 
 
 def check_registry(
-    config: Config, sites_by_document: dict[str, list[CaveatSite]]
+    config: Config,
+    sites_by_document: dict[str, list[CaveatSite]],
+    registry: dict[str, CaveatSpec] | None = None,
 ) -> dict[str, CaveatSpec]:
-    """The registry, after checking it and the sources name the same caveats (else exit 2)."""
+    """The registry, after checking it and the sources name the same caveats (else exit 2).
+
+    ``registry``: the registry as the run already loaded it (else it is read now)."""
     path = config.source / REGISTRY_NAME
     shown = config.relative(path)
-    registry = load_registry(path, shown_as=shown)
+    if registry is None:
+        registry = load_registry(path, shown_as=shown)
     in_sources: dict[str, Message] = {}
     for sites in sites_by_document.values():
         for site in sites:

@@ -225,27 +225,76 @@ def find(
     ``loose``: a few other words may stand between any two of its words (a claim's phrasing);
     otherwise only where the phrasing has "…".
     """
+    text = _text(units)
+    key = (id(phrasing), language, loose)
+    known = text.found.get(key)
+    if known is not None and known[0] is phrasing:
+        return list(known[1])
     found = []
-    for start in _starts(units, phrasing.words[0], language):
+    for start in _starts(text, phrasing.words[0], language):
         end = _match_from(units, start, phrasing, language, loose)
         if end is not None:
             found.append((start, end))
+    text.found[key] = (phrasing, tuple(found))
     return found
 
 
-def _starts(units: tuple[Unit, ...], forms: tuple[str, ...], language: str) -> list[int]:
+def _starts(text: _Text, forms: tuple[str, ...], language: str) -> list[int]:
     """Where a phrasing whose first word is ``forms`` may start (a quick first pass)."""
+    units = text.units
     if not lexicon(language).spaced:
         firsts = {form[0] for form in forms if form}
+        if firsts.isdisjoint(text.texts):
+            return []
         return [i for i, unit in enumerate(units) if unit.text in firsts]
     exact, lemmas, prefixes = _matcher(forms, language)
+    prefixed = bool(prefixes) and text.has_prefix(prefixes)
+    if not prefixed and lemmas.isdisjoint(text.lemmas) and exact.isdisjoint(text.forms):
+        return []  # most phrasings of a lexicon are in no given text: no scan
     return [
         i
         for i, unit in enumerate(units)
         if unit.lemma in lemmas
         or not exact.isdisjoint(unit.forms)
-        or (prefixes and any(f.startswith(prefixes) for f in unit.forms))
+        or (prefixed and any(f.startswith(prefixes) for f in unit.forms))
     ]
+
+
+class _Text:
+    """What the phrase search knows of one text's units: the sets of their texts, lemmas and
+    forms (every rule looks for dozens of phrasings in the same text, most of them absent: one
+    look at these sets says so), and what it found there already (three rules ask about the
+    same claims)."""
+
+    __slots__ = ("forms", "found", "lemmas", "prefixes", "texts", "units")
+
+    def __init__(self, units: tuple[Unit, ...]) -> None:
+        self.units = units
+        self.texts = frozenset(unit.text for unit in units)
+        self.lemmas = frozenset(unit.lemma for unit in units)
+        self.forms = frozenset(form for unit in units for form in unit.forms)
+        self.found: dict[tuple[int, str, bool], tuple[Phrasing, tuple[tuple[int, int], ...]]] = {}
+        self.prefixes: dict[tuple[str, ...], bool] = {}
+
+    def has_prefix(self, prefixes: tuple[str, ...]) -> bool:
+        known = self.prefixes.get(prefixes)
+        if known is None:
+            known = self.prefixes[prefixes] = any(f.startswith(prefixes) for f in self.forms)
+        return known
+
+
+_TEXTS: dict[int, _Text] = {}
+"""id(units) → its :class:`_Text`, which keeps the tuple (so the id is not reused meanwhile)."""
+
+
+def _text(units: tuple[Unit, ...]) -> _Text:
+    found = _TEXTS.get(id(units))
+    if found is not None and found.units is units:
+        return found
+    if len(_TEXTS) >= 512:
+        _TEXTS.clear()
+    found = _TEXTS[id(units)] = _Text(units)
+    return found
 
 
 def _longest_at(
@@ -374,12 +423,10 @@ def promotional(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -
     reading = read(locale, msgstr)
     english = read("en", msgid)
     units = reading.units + reading.label_units
+    english_units = english.units + english.label_units
     added = []
     for concept, phrasings in lexicon(reading.language).promotional.items():
-        if any(
-            find(english.units + english.label_units, p, "en")
-            for p in lexicon("en").promotional.get(concept, ())
-        ):
+        if any(find(english_units, p, "en") for p in lexicon("en").promotional.get(concept, ())):
             continue
         for phrasing in phrasings:
             mentions = find(units, phrasing, reading.language)

@@ -1,5 +1,5 @@
 """Pages: the templates (a project's own overriding the package's), their ``ui`` translations,
-and the context each page and the language index are rendered with."""
+and the context each page, the landing page and the status page are rendered with."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
+from locpipe import review
 from locpipe.config import Config
 from locpipe.errors import ConfigError
 from locpipe.locales import direction, hreflang, is_pseudo, language_of, native_name
@@ -35,12 +36,29 @@ def _environment(config: Config) -> jinja2.Environment:
     if (config.root / "templates").is_dir():
         loaders.append(jinja2.FileSystemLoader(config.root / "templates"))
     loaders.append(jinja2.PackageLoader("locpipe", "templates"))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
+    env.filters["before_value"] = before_value
+    env.filters["terms"] = terms
+    return env
+
+
+#: Punctuation that carries its own space (CJK full-width forms): no space may follow it.
+FULL_WIDTH_PUNCTUATION = "：；，。、！？）」』】〕〉》"
+
+
+def before_value(label: str) -> Markup:
+    """A label (``Last updated:``) ready for the value that follows it on the same line: with
+    a space after it, unless it ends with full-width punctuation (``最后更新：``), whose glyph
+    holds its own space (a space there shows as a double gap)."""
+    text = Markup.escape(label)
+    if not text or text.rstrip()[-1:] in FULL_WIDTH_PUNCTUATION:
+        return Markup(text.rstrip())
+    return Markup(text.rstrip() + " ")
 
 
 def _install_ui_translations(env: jinja2.Environment, config: Config, locale: str) -> None:
@@ -143,6 +161,8 @@ def page_context(
 
     depth = "../" * (name.count("/") + 1)
     updated = _updated(localized.source)
+    caveats = sorted({m.caveat for m in messages if m.caveat is not None})
+    state, reviewed = review_state(config, locale, name, caveats)
     return {
         "lang": hreflang(locale),
         "dir": direction(locale),
@@ -155,7 +175,32 @@ def page_context(
         "translated": len(messages) - len(localized.fallbacks),
         "updated": format_date(updated, format="long", locale=language_of(locale)),
         "updated_iso": updated.isoformat(),
+        "caveats": len(caveats),
+        "review": state,
+        "reviewed": format_date(reviewed, format="long", locale=language_of(locale))
+        if reviewed
+        else None,
+        "reviewed_iso": reviewed.isoformat() if reviewed else None,
     }
+
+
+def review_state(
+    config: Config, locale: str, name: str, caveats: list[str]
+) -> tuple[str, dt.date | None]:
+    """What the footer of page ``name`` in ``locale`` says of its caveats' human review:
+    ``reviewed`` (and the date of the latest review of any of them) when every caveat has a
+    record, ``pending`` when one has none, ``none`` when there is nothing to say (the source
+    locale, a page without caveats, or a project whose review rules are off: its records are
+    not checked, so no date from them is shown as a fact)."""
+    if locale == config.source_locale or not caveats or not config.require_review:
+        return "none", None
+    if is_pseudo(locale):
+        return "pending", None
+    records = review.load_reviews(config, locale, name).reviews
+    dates = [records[caveat].date for caveat in caveats if caveat in records]
+    if len(dates) < len(caveats):
+        return "pending", None
+    return "reviewed", max(dates)
 
 
 def page_html(
@@ -163,6 +208,7 @@ def page_html(
 ) -> str:
     """The HTML page of document ``name`` in ``locale``, its switcher offering ``published``."""
     depth = "../" * (name.count("/") + 1)
+    env = environment_for(config, locale)
     alternates = [
         {
             "hreflang": hreflang(other),
@@ -175,11 +221,90 @@ def page_html(
         # The pseudo-locale is for layout tests: never offered to readers of a real language.
         if not is_pseudo(other) or is_pseudo(locale)
     ]
+    body = page_body(config, locale, context["body"])
     return render_template(
-        environment_for(config, locale),
+        env,
         "page.html",
-        **{**context, "body": Markup(context["body"]), "alternates": alternates},
+        **{
+            **context,
+            "body": Markup(body),
+            "alternates": alternates,
+            "home": f"{depth}index.html",
+            "home_is_current": False,
+        },
     )
+
+
+def page_body(config: Config, locale: str, body: str) -> str:
+    """The rendered ``body`` as the page in ``locale`` shows it: its caveat callouts labelled
+    (:func:`labelled_callouts`), its terms kept whole (:func:`terms_kept_whole`)."""
+    env = environment_for(config, locale)
+    label = Markup(render_template(env, "_caveat_label.html").strip())
+    return labelled_callouts(terms_kept_whole(body), label)
+
+
+# The opening tag of a callout, exactly as the renderer writes it (render._callout): made by
+# locpipe, never by a translation (whose markup is escaped or neutralized before it gets here).
+_CALLOUT = re.compile(r'<(div|span) class="caveat" role="note" data-caveat="([^"<>]*)">\n?')
+
+
+def labelled_callouts(body: str, label: Markup) -> str:
+    """``body`` with a visible label (an icon and "Safety information", from
+    ``_caveat_label.html``) at the top of each caveat callout, the callout named by it for
+    assistive technology (``aria-labelledby``): not marked by its colour alone."""
+    count = 0
+
+    def labelled(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        tag, caveat = match.groups()
+        label_id = f"caveat-label-{count}"
+        opening = f'<{tag} class="caveat" role="note" aria-labelledby="{label_id}" '
+        opening += f'data-caveat="{caveat}">'
+        if tag == "div":
+            return f'{opening}\n<p class="caveat-label" id="{label_id}">{label}</p>\n'
+        return f'{opening}<span class="caveat-label" id="{label_id}">{label}</span> '
+
+    return _CALLOUT.sub(labelled, body)
+
+
+# A left-to-right run the renderer isolated in right-to-left text (render._isolate_ltr_runs):
+# a short one with no space is a term (UC-MSC, T-Zellen) that must not break at its hyphen.
+_SHORT_LTR_RUN = re.compile(r'<bdi dir="ltr">([^<>\s]{1,24})</bdi>')
+# An abbreviation with a hyphen (UC-MSC, UC-MSCs, COVID-19), not part of a longer compound
+# (UC-MSC-Stammzelltherapie may break after "UC-MSC-", as German does).
+_TERM = re.compile(r"(?<![\w-])[A-Z0-9]{1,6}(?:-[A-Z0-9]{1,6})+s?(?![\w-])")
+_TAG = re.compile(r"(<[^>]*>)")
+_RAW_TEXT = re.compile(r"<(script|style|textarea|title|pre|code)\b", re.IGNORECASE)
+
+
+def terms_kept_whole(body: str) -> str:
+    """``body`` with every hyphenated abbreviation in its text kept on one line
+    (``<span class="term">``, styled ``white-space: nowrap``), and every short isolated
+    left-to-right term in right-to-left text too (``<bdi class="term">``): "UC-MSC" never
+    shows as "UC-" and "MSC" on two lines (or as "-UC" in Arabic). The text is unchanged."""
+    body = _SHORT_LTR_RUN.sub(r'<bdi dir="ltr" class="term">\1</bdi>', body)
+    pieces = _TAG.split(body)
+    raw = False
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a tag
+            if _RAW_TEXT.match(piece):
+                raw = True
+            elif raw and piece.startswith("</") and _RAW_TEXT.match("<" + piece[2:]):
+                raw = False
+        elif (
+            not raw and "-" in piece and not (index and pieces[index - 1].endswith('class="term">'))
+        ):
+            pieces[index] = _TERM.sub(r'<span class="term">\g<0></span>', piece)
+    return "".join(pieces)
+
+
+def terms(text: str, rtl: bool = False) -> Markup:
+    """``text`` (plain text, e.g. a title) as HTML with its hyphenated abbreviations kept whole
+    (isolated left-to-right in right-to-left text): the ``terms`` template filter."""
+    wrap = '<bdi dir="ltr" class="term">{}</bdi>' if rtl else '<span class="term">{}</span>'
+    escaped = str(Markup.escape(text))
+    return Markup(_TERM.sub(lambda m: wrap.format(m.group()), escaped))
 
 
 def _summary(text: str, limit: int = 200) -> str:
@@ -190,27 +315,87 @@ def _summary(text: str, limit: int = 200) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def index_row(locale: str, href: str, summary: dict[str, Any]) -> dict[str, Any]:
-    """What the language index shows of one published locale (from its ``summary.json``)."""
+def landing_row(locale: str, pages: list[tuple[str, PageContext]]) -> dict[str, Any]:
+    """What the landing page shows of one published locale: its own name and, for each of its
+    ``pages`` ((href, context), in document order), the page's title in that language."""
     return {
         "locale": locale,
         "lang": hreflang(locale),
         "dir": direction(locale),
         "name": native_name(locale),
-        "href": href,
+        "pages": [{"href": href, "title": context["title"]} for href, context in pages],
+    }
+
+
+def landing_html(config: Config, rows: list[dict[str, Any]]) -> str:
+    """The landing page (``build/index.html``), for readers: every published language by its
+    own name, each with its pages' titles in that language (see :func:`landing_row`)."""
+    env = environment_for(config, config.source_locale)
+    return render_template(
+        env,
+        "index.html",
+        lang=hreflang(config.source_locale),
+        dir=direction(config.source_locale),
+        rows=rows,
+        home="index.html",
+        home_is_current=True,
+    )
+
+
+def status_row(
+    config: Config, locale: str, summary: dict[str, Any], pages: list[tuple[str, PageContext]]
+) -> dict[str, Any]:
+    """What the status page (in the source language) shows of one published locale: its
+    counts (from its ``summary.json``) and its caveats' reviews (from its pages' contexts)."""
+    states = [context.get("review", "none") for _, context in pages]
+    reviewed = [c["reviewed_iso"] for _, c in pages if c.get("review") == "reviewed"]
+    review = "pending" if "pending" in states else "reviewed" if reviewed else "none"
+    latest = max(reviewed) if reviewed and review == "reviewed" else None
+    shown = language_of(config.source_locale)
+    return {
+        "locale": locale,
+        "lang": hreflang(locale),
+        "dir": direction(locale),
+        "name": native_name(locale),
+        "href": pages[0][0] if pages else f"{locale}/",
         "percent": math.floor(summary["percent"]),
         "translated": summary["translated"],
         "total": summary["total"],
         "caveats": summary["caveats"],
+        "review": review,
+        "reviewed_iso": latest,
+        "reviewed": format_date(dt.date.fromisoformat(latest), format="long", locale=shown)
+        if latest
+        else None,
     }
 
 
-def index_html(config: Config, rows: list[dict[str, Any]], failed: dict[str, list[str]]) -> str:
-    """The language index: ``rows`` (see :func:`index_row`) and the locales not published,
-    each with the checks that failed."""
+def status_html(
+    config: Config, rows: list[dict[str, Any]], failed: dict[str, tuple[list[str], list[str]]]
+) -> str:
+    """The status page (``build/status.html``), for translators and reviewers: per published
+    locale (``rows``, see :func:`status_row`) how complete it is, its caveats' verdicts and
+    reviews; per locale not published, the checks that failed and the gate's findings
+    (``failed``: locale → the checks that failed, and every finding as a line of text)."""
     failures = [
-        {"locale": locale, "name": native_name(locale), "reason": ", ".join(checks)}
-        for locale, checks in failed.items()
+        {
+            "locale": locale,
+            "lang": hreflang(locale),
+            "dir": direction(locale),
+            "name": native_name(locale),
+            "reason": ", ".join(checks),
+            "findings": findings,
+        }
+        for locale, (checks, findings) in failed.items()
     ]
     env = environment_for(config, config.source_locale)
-    return render_template(env, "index.html", rows=rows, failed=failures)
+    return render_template(
+        env,
+        "status.html",
+        lang=hreflang(config.source_locale),
+        dir=direction(config.source_locale),
+        rows=rows,
+        failed=failures,
+        home="index.html",
+        home_is_current=False,
+    )

@@ -1,8 +1,9 @@
 """Pseudo-translation for layout tests: the pseudo-locale ``en_XA``, as translate-toolkit's podebug.
 
 Every readable letter becomes an accented look-alike (``Hello`` → ``Ĥéĺĺó``), the string grows
-by about 35% (up to every other vowel doubled, then a tail of ``·``), and ``⟦ … ⟧`` marks both
-ends of each string. A page built from a pseudo-translated catalog shows at a glance the text
+by about 35% (up to every other vowel doubled, then a tail of ``·`` in short runs that a line may
+break between, so the expansion tests how a layout wraps, never forces it to overflow), and
+``⟦ … ⟧`` marks both ends of each string. A page built from a pseudo-translated catalog shows at a glance the text
 that bypassed the catalogs (plain ASCII), the strings that were cut or glued together (a missing
 ``⟦`` or ``⟧``), and the layouts that cannot take longer text.
 
@@ -46,6 +47,9 @@ EXPANSION = 0.35
 """How much longer a pseudo-translation is than its msgid, marks included."""
 PAD = "·"
 """Fills the rest of the expansion, before ``⟧``, when the text has too few vowels to double."""
+PAD_RUN = 5
+"""The longest run of :data:`PAD` without a space: the tail is breakable, as real text is (one
+long unbreakable run would make every phone page scroll sideways: the overflow it should find)."""
 
 # Precomposed letters only (NFC-stable), all in Unicode category L: to Markdown's emphasis rules
 # they are neither white space nor punctuation, exactly like the ASCII letters they replace.
@@ -65,7 +69,7 @@ def pseudo_translate(msgid: str, *, flavor: Flavor = "gfm") -> str:
     >>> pseudo_translate("Hello, world!")
     '⟦ Ĥéĺĺó, ŵóóŕĺď! ⟧'
     >>> pseudo_translate("See [the guide](https://example.org/guide) or run `locpipe check`.")
-    '⟦ Šééé [ţĥé ĝúúíďéé](https://example.org/guide) óŕ ŕúúñ `locpipe check`. ···············⟧'
+    '⟦ Šééé [ţĥé ĝúúíďéé](https://example.org/guide) óŕ ŕúúñ `locpipe check`. ····· ····· ···⟧'
     """
     if not msgid:
         return msgid
@@ -147,8 +151,18 @@ def _pseudo(msgid: str, spans: Iterable[tuple[int, int]]) -> str:
         copied = end
     pieces.append(msgid[copied:])
     tail = extra - doubled
-    pieces.append(f" {PAD * tail}{CLOSE.lstrip()}" if tail else CLOSE)
+    pieces.append(f" {_padding(tail)}{CLOSE.lstrip()}" if tail else CLOSE)
     return "".join(pieces)
+
+
+def _padding(length: int) -> str:
+    """``length`` characters of :data:`PAD` in runs of at most :data:`PAD_RUN`, a space between
+    (never a space at either end)."""
+    run = PAD_RUN + 1
+    chars = [" " if index % run == PAD_RUN else PAD for index in range(length)]
+    if chars and chars[-1] == " ":
+        chars[-1] = PAD
+    return "".join(chars)
 
 
 # --- reading: which characters are text ----------------------------------------------------------

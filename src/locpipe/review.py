@@ -50,7 +50,7 @@ from locpipe import signing
 from locpipe.catalog import key_of
 from locpipe.config import Config
 from locpipe.errors import ConfigError, LocpipeError
-from locpipe.fsio import read_bytes, write_atomic
+from locpipe.fsio import decode_utf8, read_bytes, write_atomic
 from locpipe.gate import NOT_A_CAVEAT, CaveatSite, Finding, caveat_sites
 from locpipe.locales import PSEUDO_LOCALES
 from locpipe.model import Message
@@ -663,17 +663,7 @@ def load_reviews(config: Config, locale: str, document: str) -> ReviewFile:
     if not path.exists():
         return ReviewFile(shown)
     data = read_bytes(path, shown_as=shown, error=ConfigError)
-    return parse_reviews(_decoded(data, shown), path=shown)
-
-
-def _decoded(data: bytes, shown: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ConfigError(
-            f"invalid UTF-8 byte 0x{data[error.start]:02x}", path=shown, line=line
-        ) from error
+    return parse_reviews(decode_utf8(data, shown_as=shown, error=ConfigError), path=shown)
 
 
 def check_reviews(
@@ -896,7 +886,9 @@ def record_review(
     review = _signed(config, binding, review, signing_key)
     path = config.reviews_path(locale, document)
     shown = config.relative(path)
-    existing = _decoded(path.read_bytes(), shown) if path.exists() else ""
+    existing = (
+        decode_utf8(path.read_bytes(), shown_as=shown, error=ConfigError) if path.exists() else ""
+    )
     write_atomic(path, with_record(existing, review, path=shown).encode(), shown_as=shown)
     return review
 

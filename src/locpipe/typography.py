@@ -1,0 +1,79 @@
+"""Typography warnings on translations: what would look wrong on the page, never an error.
+
+W001: a space after full-width punctuation (``：``, ``，``, ``。``…). The full-width glyph holds
+its own space, so a space after it shows as a double gap (``实验阶段：** 用于`` reads "实验阶段：
+用于" with a hole in it). W002: an ASCII ``?``, ``!``, ``:``, ``;`` or ``,`` right after a CJK
+character, in a Chinese or Japanese translation (``是什么?`` for ``是什么？``).
+
+``locpipe check`` shows the warnings (as notices) and ``build/status.html`` lists them per
+locale; they never stop a locale from being published (a reviewed caveat keeps its review until
+a translator fixes it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from locpipe.config import Config
+from locpipe.locales import language_of
+from locpipe.pofile import PoFile
+from locpipe.project import read_catalog
+from locpipe.ui import UI_DOMAIN
+
+#: Full-width punctuation whose glyph carries its own space.
+FULL_WIDTH = "：；，。、！？）」』】〕〉》"
+_SPACE_AFTER_FULL_WIDTH = re.compile(
+    rf"[{FULL_WIDTH}](?:\*{{1,3}}|_{{1,3}}|~~|`|</[a-z]+>)*[ \t\u3000]+(?=\S)"
+)
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ASCII_AFTER_CJK = re.compile(rf"[{_CJK}](?:\*{{1,3}}|_{{1,3}})?[?!:;,](?=\s|$|\*|_)")
+CJK_LANGUAGES = frozenset({"zh", "ja"})
+
+
+def catalog_warnings(locale: str, catalog: PoFile, shown: str) -> list[str]:
+    """The typography warnings on every translated entry of ``catalog`` (of ``locale``)."""
+    cjk = language_of(locale).split("_")[0] in CJK_LANGUAGES
+    warnings = []
+    for entry in catalog.entries:
+        if entry.obsolete or not entry.translated():
+            continue
+        texts = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+        for text in dict.fromkeys(texts):
+            found = _SPACE_AFTER_FULL_WIDTH.search(text)
+            if found:
+                warnings.append(
+                    f"{shown}:{entry.line}: warning W001 {locale}: a space after full-width "
+                    f"punctuation shows as a double gap: {_excerpt(text, found)}"
+                )
+            found = _ASCII_AFTER_CJK.search(text) if cjk else None
+            if found:
+                warnings.append(
+                    f"{shown}:{entry.line}: warning W002 {locale}: ASCII punctuation after "
+                    f"CJK text (use the full-width form): {_excerpt(text, found)}"
+                )
+    return warnings
+
+
+def _excerpt(text: str, found: re.Match[str]) -> str:
+    start, end = max(0, found.start() - 6), min(len(text), found.end() + 6)
+    return repr(text[start:end])
+
+
+def locale_warnings(config: Config, locale: str) -> list[str]:
+    """The typography warnings on every catalog (every document's and ``ui``) of ``locale``
+    (none for the source locale, whose "translations" are the source)."""
+    if locale == config.source_locale:
+        return []
+    warnings = []
+    for document in [*config.documents(), UI_DOMAIN]:
+        path = config.catalog_path(locale, document)
+        if path.exists():
+            catalog = read_catalog(config, locale, document, path)
+            warnings += catalog_warnings(locale, catalog, config.relative(path))
+    return warnings
+
+
+def project_warnings(config: Config, locales: Iterable[str]) -> list[str]:
+    """:func:`locale_warnings` of every locale of ``locales``, in their order."""
+    return [warning for locale in locales for warning in locale_warnings(config, locale)]
