@@ -15,7 +15,7 @@ import pytest
 from locpipe.cli import main
 from locpipe.pofile import encode_po, parse_po
 
-SHIPPED = ["ar", "de", "es", "fr", "pt_BR", "zh_Hans"]
+SHIPPED = ["ar", "de", "es", "fr", "he", "hi", "ja", "pt_BR", "ru", "zh_Hans"]
 
 
 class _Links(HTMLParser):
