@@ -721,13 +721,16 @@ def english_edited(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
 
 
 _LATIN_LIKE = ("LATIN", "CYRILLIC", "GREEK")
+_LATIN_LIKE_SET = frozenset(_LATIN_LIKE)
 
 
 def mixed_scripts(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
     """C039 a word mixes Latin, Cyrillic or Greek letters (a look-alike letter)."""
     mixed = []
     for word in _WORD.findall(fold(visible(msgstr))):
-        scripts = {_script(char) for char in word if char.isalpha()} & set(_LATIN_LIKE)
+        if word.isascii():
+            continue  # Latin letters only
+        scripts = {_script(char) for char in word if char.isalpha()} & _LATIN_LIKE_SET
         if len(scripts) > 1:
             mixed.append(word)
     if mixed:
@@ -735,6 +738,7 @@ def mixed_scripts(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None)
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def _script(char: str) -> str:
     return unicodedata.name(char, "UNKNOWN").split()[0]
 
