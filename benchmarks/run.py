@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import json
 import math
@@ -59,6 +60,7 @@ from workspace import (
     python_module_available,
     run_process,
     translations,
+    unmark_caveats,
     write_sources,
 )
 
@@ -310,7 +312,7 @@ def _locpipe(root: Path, *args: str, ok: tuple[int, ...] = (0,)) -> Callable[[],
 def _update_cli(work: Workload) -> Timed:
     root = work.copy_site("update")
     shutil.rmtree(root / "source")
-    write_sources(root, work.v2)
+    write_sources(root, work.v2, caveats=False)
     shutil.copy2(work.site / "source" / "caveats.toml", root / "source" / "caveats.toml")
     pristine = work.folder / "update-locales-v1"
     copy_tree(root / "locales", pristine)
@@ -400,7 +402,7 @@ def _build_one_changed(work: Workload) -> Timed:
 
     def toggle() -> None:
         turn[0] += 1
-        path.write_text(versions[turn[0] % 2], encoding="utf-8")
+        path.write_text(unmark_caveats(versions[turn[0] % 2]), encoding="utf-8")
 
     return Timed(
         _locpipe(root, *BUILD, ok=BUILD_OK),
@@ -1121,7 +1123,10 @@ def environment() -> dict[str, Any]:
     }
 
 
+@functools.cache
 def _git_state() -> dict[str, Any] | None:
+    """The commit and whether the tree was dirty, as the run started (main() asks first)."""
+
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", *args], cwd=BENCHMARKS, capture_output=True, text=True, check=True, timeout=10
@@ -1210,6 +1215,7 @@ def main(argv: list[str] | None = None) -> int:
     names = [name for name in STAGES if name == BASELINE or name in selected]
     started = datetime.now(UTC)
     clock = time.perf_counter()
+    _git_state()  # what is measured is the code as the run starts: the tree may change meanwhile
 
     corpus = generate_corpus(args.docs, int(args.total_mb * MB), args.seed)
     size = sum(len(text.encode()) for text in corpus.values())

@@ -67,6 +67,8 @@ from locpipe.workers import file_size, run_tasks, tasks_for
 
 Progress = Callable[[str], None]
 CONTEXTS = ".locpipe-pages"
+LINKED = "linked.txt"
+"""In a locale's :data:`CONTEXTS` folder: the locales its pages' switchers were last made for."""
 """Inside each locale's folder: every page's context, as JSON (see :func:`context_path`)."""
 """Told one line of progress at a time (``building fr: 3 document(s)``)."""
 
@@ -95,6 +97,9 @@ class PageOutcome:
     findings: list[Finding]
     fallbacks: list[str]
     counts: Counts
+    typography: list[str] = field(default_factory=list)
+    """The typography warnings on its catalog (the index shows them; kept in the manifest so
+    that the index need not read every catalog again)."""
 
 
 @dataclass(slots=True)
@@ -240,7 +245,12 @@ def _locale_page(
         )
         findings += gate.check_page(locale, sites, rendered, html, page_path)
     fallbacks = [message.location for message in localized.fallbacks]
-    return PageOutcome(findings, fallbacks, counts), localized.markdown, context, html
+    warnings = []
+    if catalog is not None:
+        shown = config.relative(config.catalog_path(locale, name))
+        warnings = typography.catalog_warnings(locale, catalog, shown)
+    outcome = PageOutcome(findings, fallbacks, counts, warnings)
+    return outcome, localized.markdown, context, html
 
 
 def _load_registry(config: Config) -> dict[str, CaveatSpec]:
@@ -332,8 +342,6 @@ def build_site(
     building = list(targets)
     if not locales or not (config.build / config.source_locale).is_dir():
         building.insert(0, config.source_locale)
-    # What the gate's page check sees in the switchers; the final ones come from _relink.
-    published = list(dict.fromkeys([config.source_locale, *targets]))
     current = fingerprints(config, building, documents)
     stale = stale_pages(config.build, building, documents, current, previous)
     if not assemble and not any(stale.values()) and not manifest.get("failed"):
@@ -345,6 +353,11 @@ def build_site(
         with signals_deferred():  # an interrupt finds the staging folder made and known, or none
             staging = staging_copy(config.build, shown_as=config.relative(config.build))
             (staging / MANIFEST).unlink(missing_ok=True)
+        # The switchers pages are rendered with: the locales the build publishes if every
+        # locale passes (as _present_locales will list them), so that _relink need not make
+        # them again; when one fails, _relink makes the switchers that name it again.
+        found = set(_present_locales(config, staging, ())) | set(targets)
+        published = [config.source_locale, *sorted(found - {config.source_locale})]
         plan = Plan(config, registry, published, staging)
         work = _work(documents, building, stale)
         if progress is not None:
@@ -362,7 +375,10 @@ def build_site(
         for locale, built in results.items():
             built.findings += _ui_findings(config, locale)
         failed = {locale: result for locale, result in results.items() if result.findings}
-        result.published = _write_build(config, staging, results, failed, current, previous)
+        made = {locale: {n for n, ls in work.items() if locale in ls} for locale in building}
+        result.published = _write_build(
+            config, staging, results, failed, current, previous, (published, made)
+        )
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -454,9 +470,18 @@ def _locale_results(
             if page is not None:
                 result.findings += page.findings
                 result.rendered += 1
-                kept = {"fallbacks": page.fallbacks, "counts": dataclasses.astuple(page.counts)}
+                kept = {
+                    "fallbacks": page.fallbacks,
+                    "counts": dataclasses.astuple(page.counts),
+                    "typography": page.typography,
+                }
             else:
-                kept = {key: previous[f"{locale}/{name}"][key] for key in ("fallbacks", "counts")}
+                before = previous[f"{locale}/{name}"]
+                kept = {
+                    key: before[key]
+                    for key in ("fallbacks", "counts", "typography")
+                    if key in before
+                }
             result.counts.add(Counts(*kept["counts"]))
             result.manifest[name] = kept
         results[locale] = result
@@ -470,9 +495,11 @@ def _write_build(
     failed: dict[str, LocaleBuild],
     current: Fingerprints,
     previous: dict[str, dict[str, Any]],
+    made: tuple[list[str], dict[str, set[str]]] = ([], {}),
 ) -> list[str]:
     """Finish the staged build (per-locale reports, switchers, index, manifest), then swap it
-    into place; the locales it publishes."""
+    into place; the locales it publishes. ``made``: the locales this run's pages were rendered
+    with in their switchers, and locale → the pages it rendered (see :func:`_relink`)."""
     pages = {
         key: value
         for key, value in previous.items()
@@ -497,8 +524,8 @@ def _write_build(
         )
         replace_text(folder / "summary.json", json.dumps(_summary(config, result)))
     present = _present_locales(config, staging, failed)
-    _relink(config, staging, present)
-    _write_index(config, staging, present, failed)
+    _relink(config, staging, present, made)
+    _write_index(config, staging, present, failed, pages)
     replace_text(staging / MANIFEST, manifest_text(pages, sorted(failed)))
     swap_tree(staging, config.build)
     return present
@@ -516,14 +543,32 @@ def _present_locales(config: Config, staging: Path, failed: Iterable[str]) -> li
     return [config.source_locale, *others]
 
 
-def _relink(config: Config, staging: Path, published: list[str]) -> None:
+def _relink(
+    config: Config,
+    staging: Path,
+    published: list[str],
+    made: tuple[list[str], dict[str, set[str]]] = ([], {}),
+) -> None:
     """Make every page's language switcher again from the locales the build publishes, so that
     no page links to a page that is not there (pages made in earlier or per-locale builds too:
-    each kept its context beside it). A page that comes out the same is left as it was."""
+    each kept its context beside it). A page that comes out the same is left as it was.
+
+    A page is not made again when it is known to link to ``published`` already: rendered by
+    this run with those locales (``made``: the locales this run rendered switchers with, and
+    per locale the pages it rendered), or kept from the build that last relinked its folder
+    for the same locales (:data:`LINKED`, written here)."""
+    rendered_with, rendered = made
     for locale in published:
         contexts = staging / locale / CONTEXTS
-        for kept in sorted(contexts.rglob("*.json")) if contexts.is_dir() else []:
+        if not contexts.is_dir():
+            continue
+        marker = contexts / LINKED
+        linked = marker.read_text(encoding="utf-8").split() if marker.is_file() else None
+        fresh = rendered.get(locale, set())
+        for kept in sorted(contexts.rglob("*.json")):
             name = kept.relative_to(contexts).with_suffix("").as_posix()
+            if (rendered_with if name in fresh else linked) == published:
+                continue
             page = staging / locale / f"{name}.html"
             if not page.is_file():
                 continue
@@ -531,6 +576,8 @@ def _relink(config: Config, staging: Path, published: list[str]) -> None:
             html = page_html(config, context, locale, name, published)
             if page.read_text(encoding="utf-8") != html:
                 replace_text(page, html)
+        if linked != published:
+            replace_text(marker, "".join(f"{code}\n" for code in published))
 
 
 def context_path(build: Path, locale: str, name: str) -> Path:
@@ -552,18 +599,28 @@ def _summary(config: Config, result: LocaleBuild) -> dict[str, Any]:
 
 
 def _write_index(
-    config: Config, staging: Path, present: list[str], failed: dict[str, LocaleBuild]
+    config: Config,
+    staging: Path,
+    present: list[str],
+    failed: dict[str, LocaleBuild],
+    manifest: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """The landing page (``index.html``, for readers) and the status page (``status.html``, for
     translators), from the locales the build publishes (a per-locale build keeps the others'
-    folders, so they stay listed) and those that failed now."""
+    folders, so they stay listed) and those that failed now. ``manifest``: the build's pages
+    as the manifest keeps them (their catalogs' typography warnings are not looked for again)."""
     landing = []
     status = []
     for locale in present:
         summary = json.loads((staging / locale / "summary.json").read_text(encoding="utf-8"))
         pages = _published_pages(staging, locale)
         row = status_row(config, locale, summary, pages)
-        row["warnings"] = typography.locale_warnings(config, locale)
+        known = {
+            key.split("/", 1)[1]: value["typography"]
+            for key, value in (manifest or {}).items()
+            if key.startswith(f"{locale}/") and "typography" in value
+        }
+        row["warnings"] = typography.locale_warnings(config, locale, known)
         status.append(row)
         if not is_pseudo(locale):  # for layout tests: never offered to readers
             landing.append(landing_row(locale, pages))

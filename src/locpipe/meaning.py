@@ -18,7 +18,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from locpipe.lexicon import (
     LOOK_ALIKES,
@@ -266,7 +266,7 @@ class _Text:
     look at these sets says so), and what it found there already (three rules ask about the
     same claims)."""
 
-    __slots__ = ("forms", "found", "lemmas", "prefixes", "texts", "units")
+    __slots__ = ("firsts", "forms", "found", "lemmas", "prefixes", "texts", "units")
 
     def __init__(self, units: tuple[Unit, ...]) -> None:
         self.units = units
@@ -275,12 +275,82 @@ class _Text:
         self.forms = frozenset(form for unit in units for form in unit.forms)
         self.found: dict[tuple[int, str, bool], tuple[Phrasing, tuple[tuple[int, int], ...]]] = {}
         self.prefixes: dict[tuple[str, ...], bool] = {}
+        self.firsts: dict[tuple[str, str], frozenset[tuple[str, ...]]] = {}
 
     def has_prefix(self, prefixes: tuple[str, ...]) -> bool:
         known = self.prefixes.get(prefixes)
         if known is None:
             known = self.prefixes[prefixes] = any(f.startswith(prefixes) for f in self.forms)
         return known
+
+
+_Family = Literal["numbers", "promotional"]
+
+
+@functools.cache
+def _first_word_index(
+    language: str, family: _Family
+) -> tuple[
+    dict[str, frozenset[tuple[str, ...]]],
+    dict[str, frozenset[tuple[str, ...]]],
+    frozenset[tuple[str, ...]],
+]:
+    """The first words of a lexicon's number words or promotional phrasings, indexed by what
+    :func:`_starts` looks for: (exact form or, unspaced, first character → first words; lemma →
+    first words; the first words with a ``word*`` prefix, which every text may hold)."""
+    lex = lexicon(language)
+    if family == "numbers":
+        phrasings = [_phrasing(word) for word in lex.numbers]
+    else:
+        phrasings = [p for concept in lex.promotional.values() for p in concept]
+    by_form: dict[str, set[tuple[str, ...]]] = {}
+    by_lemma: dict[str, set[tuple[str, ...]]] = {}
+    always: set[tuple[str, ...]] = set()
+    for phrasing in phrasings:
+        first = phrasing.words[0]
+        if not lex.spaced:
+            for form in first:
+                if form:
+                    by_form.setdefault(form[0], set()).add(first)
+            continue
+        exact, lemmas, prefixes = _matcher(first, language)
+        if prefixes:
+            always.add(first)
+        for form in exact:
+            by_form.setdefault(form, set()).add(first)
+        for word in lemmas:
+            by_lemma.setdefault(word, set()).add(first)
+    return (
+        {key: frozenset(value) for key, value in by_form.items()},
+        {key: frozenset(value) for key, value in by_lemma.items()},
+        frozenset(always),
+    )
+
+
+def _possible_firsts(
+    units: tuple[Unit, ...], language: str, family: _Family
+) -> frozenset[tuple[str, ...]]:
+    """The first words of ``family``'s phrasings that may start somewhere in ``units``: a
+    phrasing whose first word is not among them is not there (one pass over the text's words
+    instead of one search per phrasing)."""
+    text = _text(units)
+    known = text.firsts.get((language, family))
+    if known is not None:
+        return known
+    by_form, by_lemma, always = _first_word_index(language, family)
+    found: set[tuple[str, ...]] = set(always)
+    spaced = lexicon(language).spaced
+    for key in text.forms if spaced else text.texts:
+        hit = by_form.get(key)
+        if hit:
+            found |= hit
+    if spaced:
+        for key in text.lemmas:
+            hit = by_lemma.get(key)
+            if hit:
+                found |= hit
+    result = text.firsts[(language, family)] = frozenset(found)
+    return result
 
 
 _TEXTS: dict[int, _Text] = {}
@@ -425,10 +495,19 @@ def promotional(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -
     units = reading.units + reading.label_units
     english_units = english.units + english.label_units
     added = []
+    possible = _possible_firsts(units, reading.language, "promotional")
+    english_possible = _possible_firsts(english_units, "en", "promotional")
     for concept, phrasings in lexicon(reading.language).promotional.items():
-        if any(find(english_units, p, "en") for p in lexicon("en").promotional.get(concept, ())):
+        if not any(p.words[0] in possible for p in phrasings):
+            continue
+        if any(
+            p.words[0] in english_possible and find(english_units, p, "en")
+            for p in lexicon("en").promotional.get(concept, ())
+        ):
             continue
         for phrasing in phrasings:
+            if phrasing.words[0] not in possible:
+                continue
             mentions = find(units, phrasing, reading.language)
             if any(
                 start >= len(reading.units) or not negated(reading, start, end)
@@ -500,15 +579,21 @@ def _cjk_value(numeral: str) -> str:
     return str(total + digit)
 
 
-def number_words(locale: str, text: str) -> set[str]:
-    """The numbers ``text`` writes in words or CJK numerals (1 left out: it is an article)."""
+@functools.lru_cache(maxsize=1024)
+def number_words(locale: str, text: str) -> frozenset[str]:
+    """The numbers ``text`` writes in words or CJK numerals (1 left out: it is an article).
+
+    Cached: each caveat's English is asked once per target locale."""
     reading = read(locale, text)
     lex = lexicon(reading.language)
     found = set()
     units = reading.units + reading.label_units
-    for word, value in lex.numbers.items():
-        if lex.spaced and find(units, _phrasing(word), reading.language):
-            found.add(value)
+    if lex.spaced:
+        possible = _possible_firsts(units, reading.language, "numbers")
+        for word, value in lex.numbers.items():
+            phrasing = _phrasing(word)
+            if phrasing.words[0] in possible and find(units, phrasing, reading.language):
+                found.add(value)
     if reading.language in ("zh", "ja"):
         plain = _CJK_NOT_NUMBERS.sub(" ", reading.plain)
         for match in _CJK_NUMERAL.finditer(plain):
@@ -517,7 +602,7 @@ def number_words(locale: str, text: str) -> set[str]:
                 found.add(value)
             if match.group().endswith(("成", "割")) or "百分之" in plain:
                 found.add("%")
-    return found
+    return frozenset(found)
 
 
 def added_number_words(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
@@ -594,7 +679,13 @@ def identify(text: str, candidates: Iterable[str]) -> str | None:
     sample = " ".join(words)
     if sum(char.isalpha() for char in sample) < 20:
         return None
-    candidates = tuple(candidates)
+    return _most_likely(sample, tuple(candidates))
+
+
+@functools.lru_cache(maxsize=1024)
+def _most_likely(sample: str, candidates: tuple[str, ...]) -> str | None:
+    """The first of ``candidates`` in py3langid's ranking of ``sample`` (cached per text, as
+    :func:`read` is: the model's scoring is the costliest step of the meaning checks)."""
     for language, _score in _identifier().rank(sample):
         if language in candidates:
             return str(language)
@@ -630,13 +721,16 @@ def english_edited(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
 
 
 _LATIN_LIKE = ("LATIN", "CYRILLIC", "GREEK")
+_LATIN_LIKE_SET = frozenset(_LATIN_LIKE)
 
 
 def mixed_scripts(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
     """C039 a word mixes Latin, Cyrillic or Greek letters (a look-alike letter)."""
     mixed = []
     for word in _WORD.findall(fold(visible(msgstr))):
-        scripts = {_script(char) for char in word if char.isalpha()} & set(_LATIN_LIKE)
+        if word.isascii():
+            continue  # Latin letters only
+        scripts = {_script(char) for char in word if char.isalpha()} & _LATIN_LIKE_SET
         if len(scripts) > 1:
             mixed.append(word)
     if mixed:
@@ -644,6 +738,7 @@ def mixed_scripts(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None)
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def _script(char: str) -> str:
     return unicodedata.name(char, "UNKNOWN").split()[0]
 

@@ -13,7 +13,7 @@ a translator fixes it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from locpipe.config import Config
 from locpipe.locales import language_of
@@ -60,13 +60,21 @@ def _excerpt(text: str, found: re.Match[str]) -> str:
     return repr(text[start:end])
 
 
-def locale_warnings(config: Config, locale: str) -> list[str]:
+def locale_warnings(
+    config: Config, locale: str, known: Mapping[str, list[str]] | None = None
+) -> list[str]:
     """The typography warnings on every catalog (every document's and ``ui``) of ``locale``
-    (none for the source locale, whose "translations" are the source)."""
+    (none for the source locale, whose "translations" are the source).
+
+    ``known``: document → its catalog's warnings, found already (by the build that made its
+    page from the catalog): those catalogs are not read again."""
     if locale == config.source_locale:
         return []
     warnings = []
     for document in [*config.documents(), UI_DOMAIN]:
+        if known is not None and document in known:
+            warnings += known[document]
+            continue
         path = config.catalog_path(locale, document)
         if path.exists():
             catalog = read_catalog(config, locale, document, path)
