@@ -17,7 +17,11 @@ from locpipe.pofile import encode_po, parse_po
 
 ROOT = Path(__file__).parent.parent
 REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
-SHIPPED = sorted(p.name for p in (ROOT / "locales").iterdir() if p.is_dir())
+# The shipped languages: the locale folders git tracks a catalog in (not the pseudo-locale that
+# `nox -s browser` writes for its pages).
+SHIPPED = sorted(
+    p.name for p in (ROOT / "locales").iterdir() if (p / "reviews").is_dir() and p.name != "en_XA"
+)
 
 
 def _sample() -> list[tuple[str, dict]]:

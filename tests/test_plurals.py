@@ -25,8 +25,10 @@ from locpipe.plurals import (
 from locpipe.pofile import parse_po
 from tests.conftest import ROOT
 
-SHIPPED = sorted(
-    path for path in (ROOT / "locales").glob("*/LC_MESSAGES/*.po") if path.parent.parent.name
+SHIPPED = sorted(  # not the pseudo-locale `nox -s browser` writes (git ignores it)
+    path
+    for path in (ROOT / "locales").glob("*/LC_MESSAGES/*.po")
+    if path.parent.parent.name != "en_XA"
 )
 
 
