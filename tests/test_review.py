@@ -30,6 +30,8 @@ ARTICLE_CAVEATS = (
     "consult-professional",
 )
 ALL = [("article", caveat) for caveat in ARTICLE_CAVEATS] + [("faq", "faq-consult")]
+
+
 @pytest.fixture
 def ssh_keygen_installed() -> None:
     """Signing is checked with the real OpenSSH: a machine without it fails these tests (CI
