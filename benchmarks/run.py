@@ -667,6 +667,9 @@ class Target:
     """A factor on the denominator (K locales: parse x (1 + 0.1 K))."""
     absolute: bool = False
     """True: ``limit`` is in CPU seconds, for the numerator alone (no denominator)."""
+    wall: bool = False
+    """True: judged on wall-clock time, for a target about parallelism (more processes never
+    use less CPU time); read it on an idle machine, the shared ones make it noise."""
 
 
 K = len(LOCALES)
@@ -706,7 +709,14 @@ TARGETS = (
     Target("start-up (locpipe --version) <= 0.1 s CPU", ("startup",), (), 0.1, absolute=True),
     Target("no-op rebuild <= 0.3 s CPU", ("build-noop",), (), 0.3, absolute=True),
     Target("no-op rebuild <= 5% of a build", ("build-noop",), ("build",), 0.05),
-    Target("build --jobs 2: jobs 1 / jobs 2 >= 1.7x", ("build",), ("build-jobs2",), 1.7, True),
+    Target(
+        "build --jobs 2: jobs 1 / jobs 2 >= 1.7x (wall clock)",
+        ("build",),
+        ("build-jobs2",),
+        1.7,
+        True,
+        wall=True,
+    ),
 )
 MEMORY_LIMIT = 1.2
 """Peak memory with 10x the documents, as a multiple of the peak with 1x."""
@@ -981,14 +991,13 @@ def evaluate(stages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             return sum(stages[name][key] for name in names)
 
         # CPU time: wall clock on the shared machines measures the neighbours as much as us.
+        low, mid = ("min_s", "median_s") if target.wall else ("cpu_min_s", "cpu_median_s")
         if target.absolute:
-            ratio = total(target.numerator, "cpu_min_s")
-            median = total(target.numerator, "cpu_median_s")
+            ratio = total(target.numerator, low)
+            median = total(target.numerator, mid)
         else:
-            ratio = total(target.numerator, "cpu_min_s") / total(target.denominator, "cpu_min_s")
-            median = total(target.numerator, "cpu_median_s") / total(
-                target.denominator, "cpu_median_s"
-            )
+            ratio = total(target.numerator, low) / total(target.denominator, low)
+            median = total(target.numerator, mid) / total(target.denominator, mid)
         verdicts.append(
             {
                 "target": target.label,
