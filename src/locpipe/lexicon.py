@@ -57,11 +57,6 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_INVISIBLE)).casefold()
 
 
-def language_of(locale: str) -> str:
-    """The base language of a locale: ``pt_BR`` → ``pt``."""
-    return locale.replace("-", "_").split("_")[0].lower()
-
-
 @dataclass(frozen=True, slots=True)
 class Phrasing:
     """One way to say something: words in order, each a tuple of accepted forms."""

@@ -23,6 +23,11 @@ def language_of(locale: str) -> str:
     return "en" if is_pseudo(locale) else locale
 
 
+def base_language(locale: str) -> str:
+    """The language of ``locale`` without its territory or script: ``pt_BR`` → ``pt``."""
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
 @functools.cache
 def direction(locale: str) -> str:
     """``"rtl"`` or ``"ltr"``: how ``locale``'s text runs."""

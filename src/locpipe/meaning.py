@@ -27,11 +27,10 @@ from locpipe.lexicon import (
     Lexicon,
     Phrasing,
     fold,
-    language_of,
     lemma,
     lexicon,
 )
-from locpipe.locales import is_pseudo
+from locpipe.locales import base_language, is_pseudo
 from locpipe.registry import CaveatSpec, Claim
 from locpipe.render import plain_text
 
@@ -114,7 +113,7 @@ def split_label(msgstr: str) -> tuple[str, str]:
 @functools.lru_cache(maxsize=1024)
 def read(locale: str, msgstr: str) -> Reading:
     """``msgstr`` read for the meaning checks (cached: every rule reads the same text)."""
-    language = language_of(locale)
+    language = base_language(locale)
     lex = lexicon(language)
     label, body = split_label(_STRUCK.sub(" ", msgstr))
     units = _units(fold(plain_text(body)), lex)
@@ -694,7 +693,7 @@ def _most_likely(sample: str, candidates: tuple[str, ...]) -> str | None:
 
 def wrong_language(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
     """C036 the caveat does not read as the catalog's language."""
-    language = language_of(locale)
+    language = base_language(locale)
     candidates = CONFUSABLE.get(language, (language, "en"))
     if language not in _identifier().nb_classes:
         return None

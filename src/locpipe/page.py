@@ -327,19 +327,22 @@ def landing_row(locale: str, pages: list[tuple[str, PageContext]]) -> dict[str, 
     }
 
 
+def _site_page(config: Config, template: str, **context: object) -> str:
+    """A page of the site itself (landing, status), in the source language."""
+    return render_template(
+        environment_for(config, config.source_locale),
+        template,
+        lang=hreflang(config.source_locale),
+        dir=direction(config.source_locale),
+        home="index.html",
+        **context,
+    )
+
+
 def landing_html(config: Config, rows: list[dict[str, Any]]) -> str:
     """The landing page (``build/index.html``), for readers: every published language by its
     own name, each with its pages' titles in that language (see :func:`landing_row`)."""
-    env = environment_for(config, config.source_locale)
-    return render_template(
-        env,
-        "index.html",
-        lang=hreflang(config.source_locale),
-        dir=direction(config.source_locale),
-        rows=rows,
-        home="index.html",
-        home_is_current=True,
-    )
+    return _site_page(config, "index.html", rows=rows, home_is_current=True)
 
 
 def status_row(
@@ -388,14 +391,4 @@ def status_html(
         }
         for locale, (checks, findings) in failed.items()
     ]
-    env = environment_for(config, config.source_locale)
-    return render_template(
-        env,
-        "status.html",
-        lang=hreflang(config.source_locale),
-        dir=direction(config.source_locale),
-        rows=rows,
-        failed=failures,
-        home="index.html",
-        home_is_current=False,
-    )
+    return _site_page(config, "status.html", rows=rows, failed=failures, home_is_current=False)

@@ -29,6 +29,7 @@ from typing import Any
 
 from locpipe.errors import ConfigError
 from locpipe.lexicon import fold as _fold
+from locpipe.locales import base_language
 
 REGISTRY_NAME = "caveats.toml"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -170,7 +171,7 @@ def fold(text: str) -> str:
 def missing_terms(text: str, required: tuple[tuple[str, ...], ...], locale: str) -> list[str]:
     """The required terms (each shown as ``a|b``) of which ``text`` contains no alternative."""
     folded = fold(text)
-    whole_words = locale.split("_")[0] not in _UNSPACED
+    whole_words = base_language(locale) not in _UNSPACED
     missing = []
     for alternatives in required:
         if not any(_contains(folded, fold(term), whole_words) for term in alternatives):

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from locpipe.config import Config
-from locpipe.locales import language_of
+from locpipe.locales import base_language, language_of
 from locpipe.pofile import PoFile
 from locpipe.project import read_catalog
 from locpipe.ui import UI_DOMAIN
@@ -33,7 +33,7 @@ CJK_LANGUAGES = frozenset({"zh", "ja"})
 
 def catalog_warnings(locale: str, catalog: PoFile, shown: str) -> list[str]:
     """The typography warnings on every translated entry of ``catalog`` (of ``locale``)."""
-    cjk = language_of(locale).split("_")[0] in CJK_LANGUAGES
+    cjk = base_language(language_of(locale)) in CJK_LANGUAGES
     warnings = []
     for entry in catalog.entries:
         if entry.obsolete or not entry.translated():
