@@ -31,6 +31,7 @@ from locpipe.fsio import (
     swap_tree,
 )
 from locpipe.gate import CaveatSite, Finding, Report
+from locpipe.gcpause import without_gc
 from locpipe.locales import direction, hreflang, is_pseudo
 from locpipe.manifest import (
     MANIFEST,
@@ -52,16 +53,18 @@ from locpipe.page import (
     status_row,
     title_and_description,
 )
+from locpipe.pofile import PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, load_registry
 from locpipe.render import (
     LocalizedDocument,
+    RenderedPage,
     TrustedMarkup,
     localize_with,
     render_page,
     translations_of,
     trusted_markup,
 )
-from locpipe.segment import Document, parse_document, without_gc
+from locpipe.segment import Document, parse_document
 from locpipe.ui import UI_DOMAIN
 from locpipe.workers import file_size, run_tasks, tasks_for
 
@@ -187,33 +190,52 @@ def _build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOu
     trusted = trusted_markup(source)
     outcome = DocumentOutcome(name, sites)
     for locale in locales:
-        page, markdown, context, html = _locale_page(
-            plan, source, sites, head, trusted, locale, name
+        page = make_page(plan.config, source, name, sites, head, trusted, locale, plan.published)
+        outcome.pages[locale] = PageOutcome(
+            gate_page(plan, sites, page), page.fallbacks, page.counts, page.warnings
         )
-        outcome.pages[locale] = page
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
             target.parent.mkdir(parents=True, exist_ok=True)
-            replace_text(target, markdown)
-            replace_text(target.with_suffix(".html"), html)
+            replace_text(target, page.markdown)
+            replace_text(target.with_suffix(".html"), page.html)
             kept = context_path(plan.staging, locale, name)
             kept.parent.mkdir(parents=True, exist_ok=True)
-            replace_text(kept, json.dumps(context, ensure_ascii=False))
+            replace_text(kept, json.dumps(page.context, ensure_ascii=False))
     return outcome
 
 
-def _locale_page(
-    plan: Plan,
+@dataclass(slots=True)
+class Page:
+    """One document made in one locale, before the gate has seen it."""
+
+    name: str
+    locale: str
+    catalog: PoFile | None
+    localized: LocalizedDocument
+    rendered: RenderedPage
+    markdown: str
+    context: PageContext
+    html: str
+    """The HTML page (whose switcher :func:`_relink` makes again once the build knows what
+    passed)."""
+    counts: Counts
+    fallbacks: list[str]
+    warnings: list[str]
+
+
+def make_page(
+    config: Config,
     source: Document,
+    name: str,
     sites: list[CaveatSite],
     head: Head,
     trusted: TrustedMarkup,
     locale: str,
-    name: str,
-) -> tuple[PageOutcome, str, PageContext, str]:
-    """One document in one locale: what it came to, its Markdown, its page's context and its
-    HTML page (whose switcher :func:`_relink` makes again once the build knows what passed)."""
-    config = plan.config
+    published: list[str],
+) -> Page:
+    """Document ``name`` (parsed: ``source``) in ``locale``: its catalog read, localized,
+    rendered, in its template (the switcher offering ``published``)."""
     caveats = sum(len(site.messages) for site in sites)
     if locale == config.source_locale:
         catalog = None
@@ -235,22 +257,40 @@ def _locale_page(
         trusted=trusted,
     )
     context = page_context(config, rendered, head, locale, name)
-    html = page_html(config, context, locale, name, plan.published)
-    findings: list[Finding] = []
-    if locale != config.source_locale:
-        catalog_path = config.relative(config.catalog_path(locale, name))
-        page_path = f"{config.relative(config.build)}/{locale}/{name}.html"
-        findings += gate.check_catalog(
-            locale, sites, catalog, catalog_path, plan.registry, localized
-        )
-        findings += gate.check_page(locale, sites, rendered, html, page_path)
-    fallbacks = [message.location for message in localized.fallbacks]
+    html = page_html(config, context, locale, name, published)
     warnings = []
     if catalog is not None:
         shown = config.relative(config.catalog_path(locale, name))
         warnings = typography.catalog_warnings(locale, catalog, shown)
-    outcome = PageOutcome(findings, fallbacks, counts, warnings)
-    return outcome, localized.markdown, context, html
+    fallbacks = [message.location for message in localized.fallbacks]
+    return Page(
+        name,
+        locale,
+        catalog,
+        localized,
+        rendered,
+        localized.markdown,
+        context,
+        html,
+        counts,
+        fallbacks,
+        warnings,
+    )
+
+
+def gate_page(plan: Plan, sites: list[CaveatSite], page: Page) -> list[Finding]:
+    """What the gate finds in ``page`` (none for the source locale): its catalog's rules, then
+    its caveats on the page as built."""
+    config = plan.config
+    if page.locale == config.source_locale:
+        return []
+    catalog_path = config.relative(config.catalog_path(page.locale, page.name))
+    page_path = f"{config.relative(config.build)}/{page.locale}/{page.name}.html"
+    findings = gate.check_catalog(
+        page.locale, sites, page.catalog, catalog_path, plan.registry, page.localized
+    )
+    findings += gate.check_page(page.locale, sites, page.rendered, page.html, page_path)
+    return findings
 
 
 def _load_registry(config: Config) -> dict[str, CaveatSpec]:

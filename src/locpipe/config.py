@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomli
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
@@ -46,6 +46,9 @@ class Config:
     min_translated: float | None = None
     """The share of a locale's strings (0 to 1) that must be translated to publish it; None: any."""
     config_file: Path | None = field(default=None, compare=False)
+    _real_paths: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
+    """Paths resolved through their symlinks, once per path for the life of this value (one
+    command): a build asks for a catalog's path a few times per page."""
 
     def documents(self) -> list[str]:
         """The source documents' names (``article``, ``guide/intro``), sorted."""
@@ -57,7 +60,7 @@ class Config:
         for path in self.source.rglob("*"):
             if path.suffix != ".md" and not path.is_symlink():
                 continue
-            if not _inside(path, self.source):
+            if not self._inside(path, self.source):
                 self._confined(path, self.source)  # raises, naming the file
             if path.is_symlink() and path.is_dir():
                 raise ConfigError(
@@ -92,12 +95,22 @@ class Config:
 
     def _confined(self, path: Path, folder: Path) -> Path:
         """``path``, after checking that it (through any symlink) stays inside ``folder``."""
-        if not _inside(path, folder):
+        if not self._inside(path, folder):
             raise ConfigError(
                 "leads outside the project (a symlink or '..'): locpipe never reads or writes there",
                 path=self.relative(path),
             )
         return path
+
+    def _inside(self, path: Path, folder: Path) -> bool:
+        """Whether ``path``, through any symlink, is inside ``folder``."""
+        return self._real(path).is_relative_to(self._real(folder))
+
+    def _real(self, path: Path) -> Path:
+        real = self._real_paths.get(path)
+        if real is None:
+            real = self._real_paths[path] = path.resolve()
+        return real
 
     def locales_present(self) -> list[str]:
         """The target locales: configured, or the folders under ``locales/`` with catalogs."""
@@ -134,8 +147,8 @@ def load_config(root: Path) -> Config:
     settings: dict[str, Any] = {}
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            data = tomli.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomli.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"cannot read TOML: {error}", path="pyproject.toml") from error
         tool = data.get("tool", {})
         settings = tool.get("locpipe", {}) if isinstance(tool, dict) else {}
@@ -155,7 +168,7 @@ def load_config(root: Path) -> Config:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"[tool.locpipe] {key} must be a folder name", path="pyproject.toml")
         folder = (root / value).resolve()
-        if not _inside(folder, root) or folder == root:
+        if not folder.is_relative_to(root) or folder == root:  # both resolved
             raise ConfigError(
                 f"[tool.locpipe] {key} = {value!r} is outside the project", path="pyproject.toml"
             )
@@ -272,11 +285,3 @@ def _case_subtag(index: int, part: str) -> str:
     if len(part) == 4:
         return part.title()  # script: Hans, Latn
     return part.upper()  # territory: BR, 419
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True

@@ -714,17 +714,58 @@ def _check_message(
     if not entry.msgstr:
         yield finding("C004", "caveat is untranslated", entry)
         return
+    for code, failure in text_failures(locale, entry.msgid, entry.msgstr, spec):
+        yield finding(code, failure, entry)
+
+
+def text_failures(
+    locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
+) -> tuple[tuple[str, str], ...]:
+    """(code, message) of every entry rule and meaning rule that a caveat's translation fails.
+
+    A pure function of its arguments, and of ``spec`` only through :func:`_spec_key`: a caveat
+    text that comes back (the same disclaimer in many articles, every page of one article
+    gated again) is judged once per process.
+    """
+    key = (locale, msgid, msgstr, _spec_key(spec, locale))
+    found = _TEXT_FAILURES.get(key)
+    if found is None:
+        if len(_TEXT_FAILURES) >= _TEXT_FAILURES_KEPT:
+            _TEXT_FAILURES.clear()
+        found = _TEXT_FAILURES[key] = tuple(_text_failures(locale, msgid, msgstr, spec))
+    return found
+
+
+_TEXT_FAILURES: dict[tuple[object, ...], tuple[tuple[str, str], ...]] = {}
+_TEXT_FAILURES_KEPT = 16384
+
+
+def _spec_key(spec: CaveatSpec | None, locale: str) -> tuple[object, ...] | None:
+    """What of ``spec`` the rules read for ``locale``: its terms there, and its claims' ids,
+    polarities, English and phrasings there (never its id, description or line)."""
+    if spec is None:
+        return None
+    claims = tuple(
+        (c.id, c.polarity, c.english, c.phrasings.get(locale), c.opposite.get(locale))
+        for c in spec.claims
+    )
+    return (spec.terms.get(locale), claims)
+
+
+def _text_failures(
+    locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
+) -> Iterator[tuple[str, str]]:
     terms = spec.terms.get(locale) if spec else None
     for code, rule in ENTRY_RULES:
-        failure = rule(locale, entry.msgid, entry.msgstr, terms)
+        failure = rule(locale, msgid, msgstr, terms)
         if failure is not None:
-            yield finding(code, failure, entry)
+            yield code, failure
     for code, meaning_rule in meaning.MEANING_RULES:
         if locale in PSEUDO_LOCALES and code in _NOT_FOR_PSEUDO:
             continue
-        failure = meaning_rule(locale, entry.msgid, entry.msgstr, spec)
+        failure = meaning_rule(locale, msgid, msgstr, spec)
         if failure is not None:
-            yield finding(code, failure, entry)
+            yield code, failure
 
 
 def check_page(

@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 #: Languages whose script does not separate words: phrasings match as characters there.
 UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
@@ -108,7 +109,7 @@ _DATA = files("locpipe") / "data"
 
 @functools.cache
 def _tables() -> dict[str, dict[str, Any]]:
-    return tomllib.loads((_DATA / "lexicon.toml").read_text(encoding="utf-8"))
+    return tomli.loads((_DATA / "lexicon.toml").read_text(encoding="utf-8"))
 
 
 @functools.cache
@@ -160,7 +161,7 @@ def _words_used(language: str, registry_text: str) -> set[str]:
     texts += [*table.get("not-negation", ())]
     for values in table.get("promotional", {}).values():
         texts += values
-    registry = tomllib.loads(registry_text)
+    registry = tomli.loads(registry_text)
     locales = {language, *(f"{language}_{region}" for region in ("BR", "PT", "MX", "ES"))}
 
     def collect(node: object) -> None:

@@ -22,12 +22,14 @@ matched by lemma, ``a|b`` either, ``word*`` any word that begins so (see :mod:`l
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomli
+
 from locpipe.errors import ConfigError
+from locpipe.gcpause import without_gc
 from locpipe.lexicon import fold as _fold
 from locpipe.locales import base_language
 
@@ -36,7 +38,7 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: Languages whose script does not separate words: terms match as substrings there.
 _UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 POLARITIES = ("positive", "negative")
-_HEADER = re.compile(r"[ \t]*\[[ \t]*([^\[\]#]+?)[ \t]*\][ \t]*(?:#.*)?")
+_HEADER = re.compile(r"^[ \t]*\[[ \t]*([^\[\]#\n]+?)[ \t]*\][ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +74,17 @@ def load_registry(path: Path, *, shown_as: str) -> dict[str, CaveatSpec]:
     """The registry at ``path``; a missing file is an empty registry."""
     if not path.is_file():
         return {}
+    # A registry is tables of short strings: hundreds of thousands of objects that all live to
+    # the end, which the cyclic collector would re-scan ever more often (it made loading 8x the
+    # caveats take 9.7x the time). They hold no cycles: reference counting frees them.
+    return without_gc(lambda: _registry(path, shown_as))
+
+
+def _registry(path: Path, shown_as: str) -> dict[str, CaveatSpec]:
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        data = tomli.loads(text)
+    except (tomli.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read the caveat registry: {error}", path=shown_as) from error
     lines = _table_lines(text)
     specs = {}
@@ -153,13 +162,15 @@ def _claim(
 
 
 def _table_lines(text: str) -> dict[str, int]:
-    """The line of every ``[table]`` header in ``text``: one pass over its lines."""
+    """The line of every ``[table]`` header in ``text``: one pass, lines counted between
+    headers."""
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _HEADER.fullmatch(line)
-        if match:
-            name = ".".join(part.strip().strip('"') for part in match.group(1).split("."))
-            lines.setdefault(name, number)
+    number, counted = 1, 0
+    for match in _HEADER.finditer(text):
+        number += text.count("\n", counted, match.start())
+        counted = match.start()
+        name = ".".join(part.strip().strip('"') for part in match.group(1).split("."))
+        lines.setdefault(name, number)
     return lines
 
 

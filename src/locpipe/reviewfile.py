@@ -12,10 +12,11 @@ import datetime as dt
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import tomli
 
 from locpipe.errors import ConfigError, LocpipeError
 from locpipe.gate import NOT_A_CAVEAT
@@ -114,8 +115,8 @@ def parse_reviews(text: str, *, path: str) -> ReviewFile:
         :class:`Malformed` entry instead, which the gate reports as C024.
     """
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         found = _TOML_LINE.search(str(error))
         raise ConfigError(
             f"cannot read review file: {error}",
@@ -360,7 +361,7 @@ def with_record(text: str, review: Review, *, path: str) -> str:
 
     :raises ConfigError: if ``text`` is not TOML, or the result would change another record.
     """
-    before = tomllib.loads(text) if text else {}
+    before = tomli.loads(text) if text else {}
     if text:
         parse_reviews(text, path=path)  # a broken file is an error, never overwritten
     table = format_record(review)
@@ -373,11 +374,11 @@ def with_record(text: str, review: Review, *, path: str) -> str:
         updated = text + ("" if text.endswith("\n") else "\n") + "\n" + table
     else:
         updated = FILE_HEADER + "\n" + table
-    after = tomllib.loads(updated)
+    after = tomli.loads(updated)
     others_kept = {k: v for k, v in before.items() if k != review.caveat} == {
         k: v for k, v in after.items() if k != review.caveat
     }
-    if not others_kept or after.get(review.caveat) != tomllib.loads(table)[review.caveat]:
+    if not others_kept or after.get(review.caveat) != tomli.loads(table)[review.caveat]:
         raise ConfigError(
             f"cannot update [{review.caveat}] without touching other records; edit the file by hand",
             path=path,

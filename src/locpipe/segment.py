@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS
@@ -23,6 +22,7 @@ from markdown_it.token import Token
 
 from locpipe import escape
 from locpipe.errors import SourceError
+from locpipe.gcpause import without_gc
 from locpipe.model import Flavor, Message
 from locpipe.parser import (
     make_block_parser,
@@ -33,7 +33,6 @@ from locpipe.parser import (
 )
 
 Translate = Callable[[Message], "str | None"]
-T = TypeVar("T")
 
 _BOM = "\ufeff"
 # markdown-it-py silently skips the content of blocks at its maxNesting (20): a block quote or
@@ -250,22 +249,6 @@ def _parse_without_gc(parser: MarkdownIt, text: str, path: str, env: dict[str, A
         raise SourceError(
             f"the Markdown parser failed on this document ({error})", path=path
         ) from error
-
-
-def without_gc(work: Callable[[], T]) -> T:
-    """``work()``, with the cyclic garbage collector paused while it runs.
-
-    markdown-it allocates about 95,000 tokens per MB, all alive until the parse ends: the
-    collector keeps re-scanning them for nothing (20-40% of the parse time). Tokens hold no
-    cycles, so reference counting frees them all the same.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return work()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _unparsed(tokens: list[Token]) -> list[Token]:
