@@ -49,6 +49,7 @@ from corpus import (
     replicate,
 )
 from heavy import make_heavy_project
+from phases import phases
 from workspace import (
     CLI,
     LOCALES,
@@ -486,6 +487,47 @@ def _heavy_build(work: Workload) -> Timed:
     )
 
 
+def _phase(root: Path, phase: str) -> Callable[[], ProcessStats]:
+    """The CPU seconds of one phase of a build, timed by ``phases.py`` in a fresh process."""
+
+    def run() -> ProcessStats:
+        done = subprocess.run(
+            [sys.executable, str(BENCHMARKS / "phases.py"), str(root)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise ProcessFailed(
+                f"phases.py exited with {done.returncode}: {error_line(done.stderr)}"
+            )
+        return ProcessStats(cpu=json.loads(done.stdout)[phase], processes=1)
+
+    return run
+
+
+@stage(
+    "heavy-pages",
+    "locpipe",
+    "making the caveat-heavy project's pages (sources and catalogs read, localized, rendered, "
+    "templated; nothing written), as a build does: `phases.py` in a fresh process",
+)
+def _heavy_pages_stage(work: Workload) -> Timed:
+    root = _heavy(work).root
+    return Timed(_phase(root, "pages"), process=True, profile=lambda: phases(root))
+
+
+@stage(
+    "heavy-gate",
+    "locpipe",
+    "the gate on those pages (catalog rules, meaning rules with their language model, the page "
+    "rule), timed apart from the page making by `phases.py` in a fresh process",
+)
+def _heavy_gate_stage(work: Workload) -> Timed:
+    root = _heavy(work).root
+    return Timed(_phase(root, "gate"), process=True, profile=lambda: phases(root))
+
+
 def _registry_stage(work: Workload, copies: int) -> Timed:
     folder = work.folder / f"registry-{copies}"
     make_heavy_project(folder, copies)
@@ -705,6 +747,7 @@ TARGETS = (
         ("heavy-render",),
         2.0,
     ),
+    Target("caveat-heavy gate <= 0.35x its page making", ("heavy-gate",), ("heavy-pages",), 0.35),
     Target("registry loading linear: 8x caveats <= 8.8x", ("registry-8x",), ("registry",), 8.8),
     Target("start-up (locpipe --version) <= 0.1 s CPU", ("startup",), (), 0.1, absolute=True),
     Target("no-op rebuild <= 0.3 s CPU", ("build-noop",), (), 0.3, absolute=True),

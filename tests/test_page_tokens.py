@@ -31,10 +31,12 @@ from locpipe.parser import (
 )
 from locpipe.render import (
     LocalizedDocument,
+    Markup,
     inline_markup,
     localize_with,
     markup_of,
     page_document,
+    render_page,
 )
 from locpipe.segment import SourceError, _units, parse_document
 from tests.markdown_html import CLOSE, OPEN, load_examples
@@ -218,3 +220,72 @@ def test_the_markup_parser_finds_the_markup_of_the_full_parser(markdown, flavor)
 @given(HOSTILE)
 def test_the_markup_parser_finds_the_markup_of_hostile_text(text):
     assert inline_markup.__wrapped__(text, "gfm") == _markup_by_full_parser(text, "gfm")
+
+
+# --- the gate reads the markup the page's parse found --------------------------------------------
+
+#: Translations full of what the untrusted-markup rules look at: links of every scheme (some of
+#: which the renderer refuses, the gate's parser never), entities and escapes inside URLs,
+#: references to the source's definitions, autolinks, raw HTML, code spans.
+MARKUP_TRANSLATORS = {
+    "links": lambda msgid: f"[{msgid}](https://example.org/a) ![i](b.png) <https://x.org>",
+    "script-links": lambda msgid: f"[a](javascript:alert(1)) [b](JaVaScRiPt:x) {msgid}",
+    "masked-schemes": lambda msgid: f"[a](java&#115;cript:x) [b](java\\script:x) <data:x> {msgid}",
+    "references": lambda msgid: f"[foo] [bar][] ![baz] [{msgid}][foo]",
+    "html-and-code": lambda msgid: f"<b onclick='x'>{msgid}</b> `[c](d)` <!-- [e](f) -->",
+}
+MARKUP_PIECES = st.sampled_from(
+    [
+        *("[a](b)", "[a](javascript:x)", "![i](data:image/png;base64,x)", "[a](data:text/html,x)"),
+        *("<https://x.org>", "<javascript:x>", "<vbscript:x>", "<file:///etc/passwd>", "[foo]"),
+        *("[a][foo]", "&#106;avascript:", "\\[a](b)", "<b>", "</b>", "`", "<!--", "-->", "]("),
+        *("[FOO]", "[ foo\n]", "[Foo][]", "[undefined]", "&amp;", "&#x3a;", "\\*", "\\]"),
+    ]
+)
+
+
+def assert_seen_markup_is_the_gates(markdown: str, translate, flavor: Flavor) -> None:
+    try:
+        source = parse_document(markdown, flavor=flavor)
+    except SourceError:
+        return
+    translations = {(m.msgctxt, m.msgid): translate(m.msgid) for m in source.messages}
+    rendered = render_page(localize_with(source, translations))
+    for text, markup in rendered.markup.items():
+        assert markup == inline_markup(text, flavor), text
+
+
+@pytest.mark.parametrize("translator", list(MARKUP_TRANSLATORS))
+@pytest.mark.parametrize(("markdown", "flavor"), CASES)
+def test_the_markup_a_page_saw_is_what_the_gates_parser_finds(markdown, flavor, translator):
+    assert_seen_markup_is_the_gates(markdown, MARKUP_TRANSLATORS[translator], flavor)
+
+
+@SETTINGS
+@given(DOCUMENTS, st.data())
+def test_hostile_markup_a_page_saw_is_what_the_gates_parser_finds(markdown, data):
+    pieces = st.lists(MARKUP_PIECES | HOSTILE, max_size=8).map(" ".join)
+    drawn: dict[str, str] = {}
+    assert_seen_markup_is_the_gates(
+        "[foo]: /defined\n\n" + markdown, lambda m: drawn.setdefault(m, data.draw(pieces)), "gfm"
+    )
+
+
+def test_the_gate_reuses_the_pages_parse_of_plain_links_only():
+    source = parse_document(
+        "One [link](a).\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nSix.\n\n[ref]: /r\n"
+    )
+    translations = {
+        (None, "One [link](a)."): "Un [lien](a) &amp; [pas une référence].",
+        # The renderer refuses it (an entity or not), the gate's parser does not: parsed again.
+        (None, "Two."): "Deux [x](java&#115;cript:alert(1)).",
+        (None, "Three."): "Trois `code`.",
+        (None, "Four."): "Quatre.",  # nothing the rules look at: not parsed at all
+        (None, "Five."): "Cinq [REF].",  # a link only with the page's definitions: parsed again
+        (None, "Six."): "Six [x](a) \\[ref].",  # a backslash may escape a bracket: parsed again
+    }
+    rendered = render_page(localize_with(source, translations))
+    assert rendered.markup == {
+        "Un [lien](a) &amp; [pas une référence].": (Markup("link", "a"),),
+        "Trois `code`.": (Markup("code", "code"),),
+    }

@@ -287,7 +287,13 @@ def gate_page(plan: Plan, sites: list[CaveatSite], page: Page) -> list[Finding]:
     catalog_path = config.relative(config.catalog_path(page.locale, page.name))
     page_path = f"{config.relative(config.build)}/{page.locale}/{page.name}.html"
     findings = gate.check_catalog(
-        page.locale, sites, page.catalog, catalog_path, plan.registry, page.localized
+        page.locale,
+        sites,
+        page.catalog,
+        catalog_path,
+        plan.registry,
+        page.localized,
+        page.rendered.markup,
     )
     findings += gate.check_page(page.locale, sites, page.rendered, page.html, page_path)
     return findings

@@ -15,7 +15,7 @@ import re
 import unicodedata
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -496,11 +496,12 @@ def check_catalog(
     catalog_path: str,
     registry: dict[str, CaveatSpec],
     localized: LocalizedDocument | None = None,
+    seen: Mapping[str, tuple[Markup, ...]] | None = None,
 ) -> list[Finding]:
     """The catalog rules: C001–C009 and C011 for every caveat of one document in one locale,
-    then C012–C015 for every translated entry of its catalog (see :func:`check_untrusted`),
-    then C050 for the caveats of ``localized``, the document made from it (see
-    :func:`check_escaped`)."""
+    then C012–C015 for every translated entry of its catalog (see :func:`check_untrusted`,
+    which takes ``seen``), then C050 for the caveats of ``localized``, the document made from
+    it (see :func:`check_escaped`)."""
     live: dict[tuple[str | None, str], PoEntry] = {}
     obsolete: dict[tuple[str | None, str], PoEntry] = {}
     by_caveat: dict[str, list[PoEntry]] = {}
@@ -519,7 +520,7 @@ def check_catalog(
     findings += _length_outliers(locale, sites, live, catalog_path)
     findings += _bidi_controls(locale, catalog, catalog_path)
     findings += check_plural_forms(locale, catalog, catalog_path)
-    findings += check_untrusted(locale, catalog, catalog_path)
+    findings += check_untrusted(locale, catalog, catalog_path, seen)
     if localized is not None and localized.escaped:
         findings += check_escaped(locale, localized, live, catalog_path)
     return findings
@@ -597,12 +598,20 @@ def _bidi_controls(locale: str, catalog: PoFile | None, catalog_path: str) -> li
     return findings
 
 
-def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Finding]:
+def check_untrusted(
+    locale: str,
+    catalog: PoFile | None,
+    catalog_path: str,
+    seen: Mapping[str, tuple[Markup, ...]] | None = None,
+) -> list[Finding]:
     """The untrusted-markup rules (C012–C015) for every entry of ``catalog`` that can ship.
 
     Only translated entries reach a page (:func:`locpipe.render.translations_of`); whether or
     not an entry belongs to a caveat, its msgstr may not bring markup its msgid lacks.
+    ``seen``: :func:`~locpipe.render.inline_markup` of some msgstrs, as the page's parse found
+    it (:attr:`~locpipe.render.RenderedPage.markup`); the others are parsed here.
     """
+    seen = seen or {}
     findings = []
     for entry in catalog.entries if catalog else []:
         if not entry.translated():
@@ -616,7 +625,10 @@ def check_untrusted(locale: str, catalog: PoFile | None, catalog_path: str) -> l
         )
         trusted = Counter(inline_markup(msgid))
         for msgstr in msgstrs:
-            if not _may_hold_links_or_html(msgstr) or not Counter(inline_markup(msgstr)) - trusted:
+            if not _may_hold_links_or_html(msgstr):
+                continue
+            found = seen.get(msgstr)
+            if not Counter(inline_markup(msgstr) if found is None else found) - trusted:
                 continue  # every rule looks only at markup the English lacks: none here
             for code, rule in UNTRUSTED_RULES:
                 failure = rule(locale, msgid, msgstr, None)

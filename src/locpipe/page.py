@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import os
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -239,8 +240,19 @@ def page_body(config: Config, locale: str, body: str) -> str:
     """The rendered ``body`` as the page in ``locale`` shows it: its caveat callouts labelled
     (:func:`labelled_callouts`), its terms kept whole (:func:`terms_kept_whole`)."""
     env = environment_for(config, locale)
-    label = Markup(render_template(env, "_caveat_label.html").strip())
+    label = _caveat_label(env) if 'class="caveat"' in body else Markup()
     return labelled_callouts(terms_kept_whole(body), label)
+
+
+def _caveat_label(env: jinja2.Environment) -> Markup:
+    """The callouts' label, rendered once per template environment (a locale's)."""
+    label = _LABELS.get(env)
+    if label is None:
+        label = _LABELS[env] = Markup(render_template(env, "_caveat_label.html").strip())
+    return label
+
+
+_LABELS: weakref.WeakKeyDictionary[jinja2.Environment, Markup] = weakref.WeakKeyDictionary()
 
 
 # The opening tag of a callout, exactly as the renderer writes it (render._callout): made by
@@ -283,6 +295,8 @@ def terms_kept_whole(body: str) -> str:
     (``<span class="term">``, styled ``white-space: nowrap``), and every short isolated
     left-to-right term in right-to-left text too (``<bdi class="term">``): "UC-MSC" never
     shows as "UC-" and "MSC" on two lines (or as "-UC" in Arabic). The text is unchanged."""
+    if _TERM.search(body) is None and _SHORT_LTR_RUN.search(body) is None:
+        return body  # nothing to keep whole anywhere, tags included
     body = _SHORT_LTR_RUN.sub(r'<bdi dir="ltr" class="term">\1</bdi>', body)
     pieces = _TAG.split(body)
     raw = False

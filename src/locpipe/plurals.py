@@ -113,6 +113,7 @@ def parse_plural_forms(header: str) -> PluralForms | None:
     return PluralForms(count, expression)
 
 
+@functools.lru_cache(maxsize=256)
 def default_plural_forms(locale: str) -> PluralForms:
     """The rule a new catalog for ``locale`` gets (see :data:`GETTEXT_PLURAL_FORMS`)."""
     language = language_of(locale)
@@ -125,6 +126,7 @@ def default_plural_forms(locale: str) -> PluralForms:
     return found
 
 
+@functools.lru_cache(maxsize=256)
 def accepted_plural_counts(locale: str) -> frozenset[int]:
     """The ``nplurals`` values a catalog for ``locale`` may declare.
 

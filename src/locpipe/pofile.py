@@ -59,10 +59,17 @@ def _sniff_charset(data: bytes, path: str) -> str:
     # Every charset GNU supports is ASCII-compatible, so the header keywords and
     # escapes read the same in Latin-1; the header's own text is ASCII by convention.
     text = data.decode("latin-1")
-    try:
-        entries = _Parser(_tokenize(text, path, "latin-1", stop_after_first=True), path).parse()
-    except CatalogError:
-        return "UTF-8"  # the real pass reports the error with the right text
+    header = _PLAIN_ENTRY.match(text)  # a header as GNU writes it: no need for the line reader
+    if header is not None and header.group("msgstr") is not None:
+        entries = [PoEntry(msgid=_strings(header["msgid"]), msgstr=_strings(header["msgstr"]))]
+        if header["msgctxt"] is not None:
+            entries[0].msgctxt = _strings(header["msgctxt"])
+    else:
+        try:
+            tokens = _tokenize(text, path, "latin-1", stop_after_first=True)
+            entries = _Parser(tokens, path).parse()
+        except CatalogError:
+            return "UTF-8"  # the real pass reports the error with the right text
     if not entries or entries[0].msgid != "" or entries[0].msgctxt is not None:
         return "UTF-8"
     charset = declared_charset(entries[0].msgstr)
@@ -211,57 +218,67 @@ def _tokenize_plain(text: str) -> list[_Token] | None:
     return tokens
 
 
+# One entry exactly as GNU tools write it: its comment lines, then each keyword at the start of a
+# line followed by one space and its strings, one per line. Blank lines before it are counted
+# for its line number. Anything else (blanks before a keyword, two strings on one line, a
+# comment between keywords, splicing, octal escapes) does not match: the line reader reads it.
+_STRING_BODY = r'[^"\\\n]*(?:\\[ntbrfva\\"][^"\\\n]*)*'  # unrolled: no alternation per character
+_STRINGS = rf'"{_STRING_BODY}"(?:\n"{_STRING_BODY}")*'
+_PLAIN_ENTRY = re.compile(
+    rf"""(?P<blank>\n*)
+    (?P<comments>(?:\#(?![~|])[^\n]*\n)*)  # not #~ (obsolete) or #| (previous)
+    (?:msgctxt\ (?P<msgctxt>{_STRINGS})\n)?
+    msgid\ (?P<msgid>{_STRINGS})\n
+    (?:msgstr\ (?P<msgstr>{_STRINGS})
+      |msgid_plural\ (?P<msgid_plural>{_STRINGS})
+       (?P<plurals>(?:\nmsgstr\[[0-9]+\]\ {_STRINGS})+))
+    (?:\n|\Z)""",
+    re.VERBOSE,
+)
+_STRING = re.compile(rf'"({_STRING_BODY})"')
+_PLURAL_FORM = re.compile(rf"\nmsgstr\[([0-9]+)\] ({_STRINGS})")
+
+
 def _plain_entries(text: str) -> list[PoEntry] | None:
-    """The entries of ``text`` read by :func:`_plain_scan`, when every entry is live and
-    without previous strings; None for anything else (``#~``, ``#|``, a file the scan
-    declines, an error), which :class:`_Parser` reads from the tokens."""
+    """The entries of ``text`` read one whole entry per match of :data:`_PLAIN_ENTRY`, when
+    every entry is live, without previous strings and laid out as GNU tools write it; None for
+    anything else (``#~``, ``#|``, another layout, an error), which :class:`_Parser` reads from
+    the tokens."""
     entries: list[PoEntry] = []
-    comments: list[str] = []
-    entry: PoEntry | None = None
-    # The keyword whose strings are being read, its plural index, and its strings so far.
-    stage = ""
-    index: int | None = None
-    parts: list[str] | None = None
-    for kind, match, number, _ in _plain_scan(text):
-        if match is None or kind == "marks":
-            return None
-        if kind == "string":
-            if parts is None:
+    position, number, end = 0, 1, len(text)
+    while position < end:
+        match = _PLAIN_ENTRY.match(text, position)
+        if match is None:
+            if text[position:].strip("\n"):
                 return None
-            parts.append(_plain_string(match))
-            continue
-        if parts is not None:  # the keyword's strings end here
-            if not parts or entry is None:
-                return None
-            _set_string(entry, stage, index, "".join(parts))
-            parts = None
-        if kind == "keyword":
-            word, found = match.group("keyword", "index")
-            index = None if found is None else int(found)
-            if word == "msgctxt" or (word == "msgid" and stage != "msgctxt"):
-                if entry is not None:
-                    if stage not in ("msgstr", "msgstr[]"):
-                        return None
-                    entries.append(entry)
-                entry = PoEntry(msgid="", line=number)
-                for comment in comments:
-                    _add_comment(entry, comment)
-                comments = []
-            elif entry is None or not _follows(word, index, stage, entry):
-                return None
-            stage, parts = (word if index is None else "msgstr[]"), []
-        elif kind == "comment":
-            if entry is not None:
-                if stage not in ("msgstr", "msgstr[]"):
-                    return None
-                entries.append(entry)
-                entry, stage = None, ""
-            comments.append(match.group("comment"))
-    if entry is not None:
-        if stage not in ("msgstr", "msgstr[]"):
-            return None
+            break  # blank lines at the end
+        blank, comments, msgctxt, msgid, msgstr, msgid_plural, plurals = match.groups()
+        number += len(blank) + comments.count("\n")
+        entry = PoEntry(msgid=_strings(msgid), line=number)
+        for comment in comments.split("\n")[:-1]:
+            _add_comment(entry, comment[1:])
+        if msgctxt is not None:
+            entry.msgctxt = _strings(msgctxt)
+        if msgid_plural is None:
+            entry.msgstr = _strings(msgstr)
+        else:
+            entry.msgid_plural = _strings(msgid_plural)
+            for index, (form, strings) in enumerate(_PLURAL_FORM.findall(plurals)):
+                if int(form) != index:
+                    return None  # msgstr[N] out of order: the line reader says so
+                entry.msgstr_plural[index] = _strings(strings)
+        position = match.end()
+        number += text.count("\n", match.end("comments"), position)
         entries.append(entry)
     return entries
+
+
+def _strings(strings: str) -> str:
+    """The value of a keyword's strings (each quoted, one per line), escapes decoded."""
+    value = "".join(_STRING.findall(strings))
+    if "\\" in value:
+        value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
+    return value
 
 
 def _follows(keyword: str, index: int | None, stage: str, entry: PoEntry) -> bool:
@@ -606,9 +623,15 @@ def _parse_flags(text: str) -> list[str]:
     return flags
 
 
+# A "#:" line as GNU writes it: "file:line" items, each line number without leading zeros.
+_PLAIN_REFERENCES = re.compile(r"(?:[ \t]+[^\s:]\S*:[1-9][0-9]*)+[ \t]*")
+
+
 def _parse_references(text: str) -> list[str]:
     """The ``file:line`` items of a ``#:`` line, normalized as GNU normalizes them."""
     words = text.split()
+    if _PLAIN_REFERENCES.fullmatch(text):
+        return words  # already as GNU normalizes them
     items: list[str] = []
     i = 0
     while i < len(words):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import nh3
-from markdown_it.common.utils import mdTrim
+from markdown_it.common.utils import mdTrim, normalizeReference
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -88,6 +88,10 @@ class RenderedPage:
     unsanitized: str | None = None
     """The body as the translations alone would render it, without the sanitizer; None when the
     sanitizer changed nothing (it is then :attr:`body`)."""
+    markup: dict[str, tuple[Markup, ...]] = field(default_factory=dict)
+    """:func:`inline_markup` of translated texts, read from this page's own parse of them where
+    that parse is bound to find the same (see :func:`_markup_seen`): the gate's untrusted-markup
+    rules take it from here instead of parsing each translation again."""
 
 
 def render_page(
@@ -106,6 +110,7 @@ def render_page(
     """
     source = localized.source
     page = page_document(localized)
+    markup = _markup_seen(localized, page)
     texts = _unit_texts(source, page, texts_for)
     changed = _sanitize_translations(page, source, trusted)
     body = _decorated_html(page, localized, source_language=source_language, rtl=rtl)
@@ -114,7 +119,55 @@ def render_page(
         unsanitized = render_body(
             localized, source_language=source_language, rtl=rtl, sanitize=False
         )
-    return RenderedPage(localized, body, texts, unsanitized)
+    return RenderedPage(localized, body, texts, unsanitized, markup)
+
+
+# A scheme the renderer refuses in a link (markdown-it's validateLink turns down javascript:,
+# vbscript:, file: and most data: URLs, after decoding references and escapes), and which the
+# gate's own parser takes as a link.
+_REFUSED_SCHEME = re.compile(r"script:|file:|data:", re.IGNORECASE)
+# A link label: between brackets, none inside (CommonMark allows them only escaped).
+_LABEL = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _may_refuse_a_link(text: str) -> bool:
+    """Whether the renderer may refuse a link in ``text``: it names such a scheme once its
+    character references are decoded and its backslashes dropped (more than any URL decodes)."""
+    if "&" in text or "\\" in text:
+        text = html.unescape(text).replace("\\", "")
+    return _REFUSED_SCHEME.search(text) is not None
+
+
+def _may_use_a_reference(text: str, references: dict[str, object]) -> bool:
+    """Whether a link reference definition of the page can make a link in ``text``: one of
+    its bracketed labels is defined (any backslash: it may escape a bracket, so assume so)."""
+    if not references or "]" not in text:
+        return False
+    if "\\" in text:
+        return True
+    return any(normalizeReference(label) in references for label in _LABEL.findall(text))
+
+
+def _markup_seen(localized: LocalizedDocument, page: Document) -> dict[str, tuple[Markup, ...]]:
+    """The markup the page's parse found in each translated unit, by its text, where that is
+    :func:`inline_markup` of the text: the text was parsed as written (no escaping, indenting or
+    cell splitting changed it), no link in it can have been refused, and no reference
+    definition of the page can have made a link of it. Other texts are left out."""
+    if localized.written is None or page.units is not localized.source.units:
+        return {}  # the page's Markdown was parsed whole: its units are its own
+    references = page.env.get("references") or {}
+    seen = {}
+    for index, written in localized.written.items():
+        if not any(char in written for char in MARKUP_STARTS) or written in seen:
+            continue
+        token = page.tokens[page.units[index].token_index]
+        if (
+            token.content == written
+            and not _may_refuse_a_link(written)
+            and not _may_use_a_reference(written, references)
+        ):
+            seen[written] = tuple(markup_of(token.children or []))
+    return seen
 
 
 def page_document(localized: LocalizedDocument) -> Document:
