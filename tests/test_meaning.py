@@ -4,6 +4,7 @@ gate, and every faithful one passes (each run through the real catalog check).""
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -113,11 +114,35 @@ def test_the_language_model_cache_gives_the_same_model(tmp_path, monkeypatch):
 
     monkeypatch.setenv("LOCPIPE_CACHE", str(tmp_path))
     fresh = langmodel.load_identifier()  # decompressed from py3langid, then stored
-    assert len(list(tmp_path.glob("py3langid-*.npz"))) == 1
-    cached = langmodel.load_identifier()  # read back from the cache
-    text = "La terapia sigue siendo experimental y su disponibilidad es limitada."
-    assert fresh.rank(text)[:5] == cached.rank(text)[:5]
-    assert not list(tmp_path.glob("*.tmp"))
+    assert len(list(tmp_path.glob("py3langid-*"))) == 1
+    cached = langmodel.load_identifier()  # mapped from the cache
+    for text in (
+        "La terapia sigue siendo experimental y su disponibilidad es limitada.",
+        "Die Therapie ist noch experimentell und nicht überall verfügbar.",
+        "该疗法仍处于实验阶段，尚未广泛应用。",
+        "العلاج لا يزال تجريبيًا وغير متاح على نطاق واسع.",
+    ):
+        assert fresh.rank(text) == cached.rank(text)
+    assert [path.name for path in tmp_path.iterdir()] == [cached_name(tmp_path)]
+
+
+def cached_name(cache) -> str:
+    (folder,) = cache.glob("py3langid-*")
+    return folder.name
+
+
+def test_the_language_model_cache_keeps_only_the_newest_copies(tmp_path, monkeypatch):
+    from locpipe import langmodel
+
+    monkeypatch.setenv("LOCPIPE_CACHE", str(tmp_path))
+    (tmp_path / "py3langid-0.4.0-1-2.npz").write_bytes(b"an earlier locpipe's copy")
+    for number in range(5):  # copies for other installs of py3langid, oldest first
+        (tmp_path / f"py3langid-0.3.{number}-1-2").mkdir()
+        os.utime(tmp_path / f"py3langid-0.3.{number}-1-2", ns=(number, number))
+    langmodel.load_identifier()
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert len(left) == 3  # the new copy and the two newest others
+    assert "py3langid-0.3.4-1-2" in left and "py3langid-0.3.3-1-2" in left
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):

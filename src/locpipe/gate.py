@@ -504,12 +504,9 @@ def check_catalog(
     it (see :func:`check_escaped`)."""
     live: dict[tuple[str | None, str], PoEntry] = {}
     obsolete: dict[tuple[str | None, str], PoEntry] = {}
-    by_caveat: dict[str, list[PoEntry]] = {}
     for entry in catalog.entries if catalog else []:
         (obsolete if entry.obsolete else live)[key_of(entry)] = entry
-        caveat = caveat_of(entry)
-        if caveat is not None and not entry.obsolete:
-            by_caveat.setdefault(caveat, []).append(entry)
+    by_caveat = _ByCaveat(live.values())
     findings: list[Finding] = []
     for site in sites:
         spec = registry.get(site.id)
@@ -587,8 +584,10 @@ def _bidi_controls(locale: str, catalog: PoFile | None, catalog_path: str) -> li
     for entry in catalog.entries if catalog else []:
         if not entry.translated():
             continue
-        msgstrs = [entry.msgstr, *entry.msgstr_plural.values()]
-        msgid = f"{entry.msgid}\n{entry.msgid_plural or ''}"
+        msgstrs = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+        msgid = (
+            entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
+        )
         for msgstr in msgstrs:
             failure = meaning.bidi_controls(msgid, msgstr)
             if failure is not None:
@@ -616,17 +615,16 @@ def check_untrusted(
     for entry in catalog.entries if catalog else []:
         if not entry.translated():
             continue
+        msgstrs = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+        msgstrs = [msgstr for msgstr in msgstrs if _may_hold_links_or_html(msgstr)]
+        if not msgstrs:
+            continue
         caveat = caveat_of(entry) or NOT_A_CAVEAT
         msgid = (
             entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
         )
-        msgstrs = (
-            [entry.msgstr] if entry.msgid_plural is None else list(entry.msgstr_plural.values())
-        )
         trusted = Counter(inline_markup(msgid))
         for msgstr in msgstrs:
-            if not _may_hold_links_or_html(msgstr):
-                continue
             found = seen.get(msgstr)
             if not Counter(inline_markup(msgstr) if found is None else found) - trusted:
                 continue  # every rule looks only at markup the English lacks: none here
@@ -664,10 +662,11 @@ def check_plural_forms(locale: str, catalog: PoFile | None, catalog_path: str) -
     ``msgfmt --check`` refuses). Without a Plural-Forms header, the locale's own count."""
     if catalog is None:
         return []
-    declared = parse_plural_forms(dict(catalog.header_fields()).get("Plural-Forms", ""))
-    nplurals = (declared or default_plural_forms(locale)).count
+    nplurals = _nplurals(catalog.header.msgstr, locale)
     findings: list[Finding] = []
     for entry in catalog.entries:
+        if not entry.msgstr_plural:
+            continue
         extra = sorted(index for index in entry.msgstr_plural if index >= nplurals)
         if extra and not entry.obsolete:
             forms = ", ".join(f"msgstr[{index}]" for index in extra)
@@ -678,10 +677,36 @@ def check_plural_forms(locale: str, catalog: PoFile | None, catalog_path: str) -
     return findings
 
 
+@functools.lru_cache(maxsize=64)
+def _nplurals(header: str, locale: str) -> int:
+    """The ``nplurals`` a catalog's header (its msgstr) declares; the locale's without one."""
+    fields = dict(PoFile(PoEntry(msgid="", msgstr=header), []).header_fields())
+    declared = parse_plural_forms(fields.get("Plural-Forms", ""))
+    return (declared or default_plural_forms(locale)).count
+
+
 def _may_hold_links_or_html(text: str) -> bool:
     """Whether ``text`` could hold a link, an image or raw HTML, the only markup that the
     untrusted-markup rules look at: each needs a "[" or a "<" (an autolink is one too)."""
     return "[" in text or "<" in text
+
+
+class _ByCaveat:
+    """The live entries of a catalog by the caveat they belong to, sorted out on first need (only
+    a caveat whose entry is missing needs them)."""
+
+    def __init__(self, entries: Iterable[PoEntry]) -> None:
+        self._entries = entries
+        self._by_caveat: dict[str, list[PoEntry]] | None = None
+
+    def entries(self, caveat: str) -> list[PoEntry]:
+        if self._by_caveat is None:
+            self._by_caveat = {}
+            for entry in self._entries:
+                found = caveat_of(entry)
+                if found is not None:
+                    self._by_caveat.setdefault(found, []).append(entry)
+        return self._by_caveat.get(caveat, [])
 
 
 def _check_message(
@@ -690,7 +715,7 @@ def _check_message(
     message: Message,
     live: dict[tuple[str | None, str], PoEntry],
     obsolete: dict[tuple[str | None, str], PoEntry],
-    by_caveat: dict[str, list[PoEntry]],
+    by_caveat: _ByCaveat,
     catalog_path: str,
     spec: CaveatSpec | None,
 ) -> Iterator[Finding]:
@@ -705,7 +730,7 @@ def _check_message(
         if old is not None:
             yield finding("C002", "the caveat's entry is obsolete (#~) in the catalog", old)
             return
-        stale = [e for e in by_caveat.get(caveat, []) if e.msgid != message.msgid]
+        stale = [e for e in by_caveat.entries(caveat) if e.msgid != message.msgid]
         if stale:
             yield finding(
                 "C005",

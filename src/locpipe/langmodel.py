@@ -1,21 +1,30 @@
 """py3langid's language model, kept decompressed in the user's cache so that loading it is cheap.
 
 The model ships inside py3langid as an LZMA-compressed ``.npz``; decompressing it costs about half
-a second of CPU, more than the rest of ``locpipe check``. The first run writes the same arrays
-uncompressed to ``$LOCPIPE_CACHE`` (default ``$XDG_CACHE_HOME/locpipe``, else
-``~/.cache/locpipe``), named after py3langid's version and the model file's size and mtime, so
-an upgrade never reads an old copy; later runs read that file (tens of milliseconds). A cache
+a second of CPU, more than the rest of ``locpipe check``. The first run writes its arrays
+uncompressed, one ``.npy`` file each, into a folder of ``$LOCPIPE_CACHE`` (default
+``$XDG_CACHE_HOME/locpipe``, else ``~/.cache/locpipe``) named after py3langid's version and the
+model file's size and mtime, so an upgrade never reads an old copy. Later runs map those files
+into memory: nothing is read or copied until the scoring touches it (a caveat touches a few
+hundred of the 100,000 feature rows), so loading costs a few milliseconds instead of reading
+68 MB. Older copies (another py3langid install) are removed, all but the newest few. A cache
 that cannot be written or read is skipped: the model is then loaded from py3langid as before.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from array import array
+import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "row", "output")
+_PREFIX = "py3langid-"
+_KEPT = 3
+"""Copies kept in the cache: the newest ones (two installs of py3langid may take turns)."""
 
 
 def cache_dir() -> Path:
@@ -39,12 +48,17 @@ def load_identifier() -> Any:
 
     source = Path(MODEL_DIR) / MODEL_FILE
     stat = source.stat()
-    cached = cache_dir() / f"py3langid-{version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    cached = cache_dir() / f"{_PREFIX}{version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}"
     try:
-        with np.load(cached, allow_pickle=False) as data:
-            ptc, pc, classes = data["ptc"], data["pc"], data["classes"].tolist()
-            nextmove, row = _array(data["nextmove"]), _array(data["row"])
-            output = data["output"].tolist()
+        mapped = {
+            name: np.load(cached / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in _ARRAYS
+        }
+        ptc, pc, classes = mapped["ptc"], mapped["pc"], mapped["classes"].tolist()
+        # The DFA walk indexes these a byte at a time: a memoryview of the mapping is as quick
+        # to index as the stdlib array py3langid builds, without copying 40 MB into one.
+        nextmove, row = memoryview(mapped["nextmove"]), memoryview(mapped["row"])
+        output = mapped["output"].tolist()
     except (OSError, ValueError, KeyError):
         ptc, pc, classes, nextmove, row, output = load_model(source)
         _store(cached, ptc, pc, classes, nextmove, row, output)
@@ -53,35 +67,55 @@ def load_identifier() -> Any:
     )
 
 
-def _array(values: Any) -> array[int]:
-    """A NumPy vector of unsigned integers as the stdlib array py3langid's DFA walk indexes."""
-    found: array[int] = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
-    found.frombytes(values.tobytes())
-    return found
-
-
-def _store(path: Path, *model: Any) -> None:
-    """Write the model's arrays to ``path`` (atomically; any failure leaves no file)."""
+def _store(folder: Path, *model: Any) -> None:
+    """Write the model's arrays into ``folder`` (atomically: a folder renamed into place; any
+    failure leaves none), then remove the older copies."""
     import numpy as np
 
     ptc, pc, classes, nextmove, row, output = model
     unsigned = {"H": np.uint16, "I": np.uint32, "L": np.uint64}
+    arrays = {
+        "ptc": np.asarray(ptc),
+        "pc": np.asarray(pc),
+        "classes": np.array(classes),
+        "nextmove": np.frombuffer(nextmove, dtype=unsigned[nextmove.typecode]),
+        "row": np.frombuffer(row, dtype=unsigned[row.typecode]),
+        "output": np.asarray(output, dtype=np.int32),
+    }
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
     except OSError:
         return  # no cache: the next run decompresses again
     try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(
-                file,
-                ptc=np.asarray(ptc),
-                pc=np.asarray(pc),
-                classes=np.array(classes),
-                nextmove=np.frombuffer(nextmove, dtype=unsigned[nextmove.typecode]),
-                row=np.frombuffer(row, dtype=unsigned[row.typecode]),
-                output=np.asarray(output, dtype=np.int32),
-            )
-        os.replace(temporary, path)
+        for name, values in arrays.items():
+            np.save(temporary / f"{name}.npy", values, allow_pickle=False)
+        os.rename(temporary, folder)  # fails if another run put its copy there first: fine
     except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        shutil.rmtree(temporary, ignore_errors=True)
+        return
+    _prune(folder.parent)
+
+
+def _prune(cache: Path) -> None:
+    """Remove all but the newest :data:`_KEPT` copies of the model (and the ``.npz`` files
+    earlier versions of locpipe wrote, 68 MB each)."""
+    try:
+        copies = sorted(cache.glob(f"{_PREFIX}*"), key=lambda path: path.stat().st_mtime_ns)
+    except OSError:
+        return
+    folders = [path for path in copies if path.is_dir()]
+    # A run killed while writing leaves its temporary folder: gone once it is an hour old.
+    stale = [path for path in cache.glob(".tmp-*") if _age(path) > 3600]
+    for old in [path for path in copies if path.suffix == ".npz"] + folders[:-_KEPT] + stale:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0

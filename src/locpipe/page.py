@@ -222,7 +222,7 @@ def page_html(
         # The pseudo-locale is for layout tests: never offered to readers of a real language.
         if not is_pseudo(other) or is_pseudo(locale)
     ]
-    body = page_body(config, locale, context["body"])
+    body = page_body(config, locale, context["body"], env)
     return render_template(
         env,
         "page.html",
@@ -236,10 +236,11 @@ def page_html(
     )
 
 
-def page_body(config: Config, locale: str, body: str) -> str:
+def page_body(config: Config, locale: str, body: str, env: jinja2.Environment | None = None) -> str:
     """The rendered ``body`` as the page in ``locale`` shows it: its caveat callouts labelled
-    (:func:`labelled_callouts`), its terms kept whole (:func:`terms_kept_whole`)."""
-    env = environment_for(config, locale)
+    (:func:`labelled_callouts`), its terms kept whole (:func:`terms_kept_whole`). ``env``:
+    the locale's template environment, when the caller has it."""
+    env = env or environment_for(config, locale)
     label = _caveat_label(env) if 'class="caveat"' in body else Markup()
     return labelled_callouts(terms_kept_whole(body), label)
 
@@ -286,6 +287,9 @@ _SHORT_LTR_RUN = re.compile(r'<bdi dir="ltr">([^<>\s]{1,24})</bdi>')
 # An abbreviation with a hyphen (UC-MSC, UC-MSCs, COVID-19), not part of a longer compound
 # (UC-MSC-Stammzelltherapie may break after "UC-MSC-", as German does).
 _TERM = re.compile(r"(?<![\w-])[A-Z0-9]{1,6}(?:-[A-Z0-9]{1,6})+s?(?![\w-])")
+# Where a term may be (five times quicker to look for than a term, which asserts what is around
+# it at every character).
+_TERM_CANDIDATE = re.compile(r"[A-Z0-9]-[A-Z0-9]")
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW_TEXT = re.compile(r"<(script|style|textarea|title|pre|code)\b", re.IGNORECASE)
 
@@ -295,22 +299,28 @@ def terms_kept_whole(body: str) -> str:
     (``<span class="term">``, styled ``white-space: nowrap``), and every short isolated
     left-to-right term in right-to-left text too (``<bdi class="term">``): "UC-MSC" never
     shows as "UC-" and "MSC" on two lines (or as "-UC" in Arabic). The text is unchanged."""
-    if _TERM.search(body) is None and _SHORT_LTR_RUN.search(body) is None:
+    if _TERM_CANDIDATE.search(body) is None and _SHORT_LTR_RUN.search(body) is None:
         return body  # nothing to keep whole anywhere, tags included
     body = _SHORT_LTR_RUN.sub(r'<bdi dir="ltr" class="term">\1</bdi>', body)
     pieces = _TAG.split(body)
     raw = False
     for index, piece in enumerate(pieces):
         if index % 2:  # a tag
-            if _RAW_TEXT.match(piece):
+            if piece[1:2] in _RAW_TEXT_FIRST and _RAW_TEXT.match(piece):
                 raw = True
             elif raw and piece.startswith("</") and _RAW_TEXT.match("<" + piece[2:]):
                 raw = False
         elif (
-            not raw and "-" in piece and not (index and pieces[index - 1].endswith('class="term">'))
+            not raw
+            and _TERM_CANDIDATE.search(piece)
+            and not (index and pieces[index - 1].endswith('class="term">'))
         ):
             pieces[index] = _TERM.sub(r'<span class="term">\g<0></span>', piece)
     return "".join(pieces)
+
+
+#: The first letters of the raw-text elements' names: other tags need no regular expression.
+_RAW_TEXT_FIRST = frozenset("sStTpPcC")
 
 
 def terms(text: str, rtl: bool = False) -> Markup:
