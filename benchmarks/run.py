@@ -487,8 +487,10 @@ def _heavy_build(work: Workload) -> Timed:
     )
 
 
-def _phase(root: Path, phase: str) -> Callable[[], ProcessStats]:
-    """The CPU seconds of one phase of a build, timed by ``phases.py`` in a fresh process."""
+def _phase(work: Workload, phase: str) -> Timed:
+    """The CPU seconds of one phase of the caveat-heavy build, timed by ``phases.py`` in a fresh
+    process."""
+    root = _heavy(work).root
 
     def run() -> ProcessStats:
         done = subprocess.run(
@@ -503,29 +505,24 @@ def _phase(root: Path, phase: str) -> Callable[[], ProcessStats]:
             )
         return ProcessStats(cpu=json.loads(done.stdout)[phase], processes=1)
 
-    return run
+    return Timed(run, process=True, profile=lambda: phases(root))
 
 
-@stage(
-    "heavy-pages",
-    "locpipe",
-    "making the caveat-heavy project's pages (sources and catalogs read, localized, rendered, "
-    "templated; nothing written), as a build does: `phases.py` in a fresh process",
-)
-def _heavy_pages_stage(work: Workload) -> Timed:
-    root = _heavy(work).root
-    return Timed(_phase(root, "pages"), process=True, profile=lambda: phases(root))
-
-
-@stage(
-    "heavy-gate",
-    "locpipe",
-    "the gate on those pages (catalog rules, meaning rules with their language model, the page "
-    "rule), timed apart from the page making by `phases.py` in a fresh process",
-)
-def _heavy_gate_stage(work: Workload) -> Timed:
-    root = _heavy(work).root
-    return Timed(_phase(root, "gate"), process=True, profile=lambda: phases(root))
+for _name, _phase_name, _description in (
+    (
+        "heavy-pages",
+        "pages",
+        "making the caveat-heavy project's pages (sources and catalogs read, localized, "
+        "rendered, templated; nothing written), as a build does: `phases.py` in a fresh process",
+    ),
+    (
+        "heavy-gate",
+        "gate",
+        "the gate on those pages (catalog rules, meaning rules with their language model, the "
+        "page rule), timed apart from the page making by `phases.py` in a fresh process",
+    ),
+):
+    stage(_name, "locpipe", _description)(functools.partial(_phase, phase=_phase_name))
 
 
 def _registry_stage(work: Workload, copies: int) -> Timed:

@@ -285,7 +285,13 @@ def test_the_gate_reuses_the_pages_parse_of_plain_links_only():
         (None, "Six."): "Six [x](a) \\[ref].",  # a backslash may escape a bracket: parsed again
     }
     rendered = render_page(localize_with(source, translations))
-    assert rendered.markup == {
+    assert {text: rendered.markup.get(text) for text in translations.values()} == {
         "Un [lien](a) &amp; [pas une référence].": (Markup("link", "a"),),
+        "Deux [x](java&#115;cript:alert(1)).": None,
         "Trois `code`.": (Markup("code", "code"),),
+        "Quatre.": None,
+        "Cinq [REF].": None,
+        "Six [x](a) \\[ref].": None,
     }
+    # ... and the English, from the source's parse.
+    assert rendered.markup["One [link](a)."] == (Markup("link", "a"),)

@@ -607,8 +607,9 @@ def check_untrusted(
 
     Only translated entries reach a page (:func:`locpipe.render.translations_of`); whether or
     not an entry belongs to a caveat, its msgstr may not bring markup its msgid lacks.
-    ``seen``: :func:`~locpipe.render.inline_markup` of some msgstrs, as the page's parse found
-    it (:attr:`~locpipe.render.RenderedPage.markup`); the others are parsed here.
+    ``seen``: :func:`~locpipe.render.inline_markup` of some msgids and msgstrs, as the parses of
+    the page and its source found it (:attr:`~locpipe.render.RenderedPage.markup`); the others
+    are parsed here.
     """
     seen = seen or {}
     findings = []
@@ -623,7 +624,8 @@ def check_untrusted(
         msgid = (
             entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
         )
-        trusted = Counter(inline_markup(msgid))
+        known = seen.get(msgid)
+        trusted = Counter(inline_markup(msgid) if known is None else known)
         for msgstr in msgstrs:
             found = seen.get(msgstr)
             if not Counter(inline_markup(msgstr) if found is None else found) - trusted:

@@ -89,9 +89,10 @@ class RenderedPage:
     """The body as the translations alone would render it, without the sanitizer; None when the
     sanitizer changed nothing (it is then :attr:`body`)."""
     markup: dict[str, tuple[Markup, ...]] = field(default_factory=dict)
-    """:func:`inline_markup` of translated texts, read from this page's own parse of them where
-    that parse is bound to find the same (see :func:`_markup_seen`): the gate's untrusted-markup
-    rules take it from here instead of parsing each translation again."""
+    """:func:`inline_markup` of translated texts and of their English, read from this page's
+    own parse of them and its source's where that parse is bound to find the same (see
+    :func:`_markup_read`): the gate's untrusted-markup rules take it from here instead of
+    parsing each text again."""
 
 
 def render_page(
@@ -109,8 +110,9 @@ def render_page(
     known (it is the same for every page of a source).
     """
     source = localized.source
+    trusted = trusted or trusted_markup(source)
     page = page_document(localized)
-    markup = _markup_seen(localized, page)
+    markup = {**trusted.texts, **_markup_seen(localized, page)}
     texts = _unit_texts(source, page, texts_for)
     changed = _sanitize_translations(page, source, trusted)
     body = _decorated_html(page, localized, source_language=source_language, rtl=rtl)
@@ -122,20 +124,22 @@ def render_page(
     return RenderedPage(localized, body, texts, unsanitized, markup)
 
 
-# A scheme the renderer refuses in a link (markdown-it's validateLink turns down javascript:,
-# vbscript:, file: and most data: URLs, after decoding references and escapes), and which the
-# gate's own parser takes as a link.
-_REFUSED_SCHEME = re.compile(r"script:|file:|data:", re.IGNORECASE)
 # A link label: between brackets, none inside (CommonMark allows them only escaped).
 _LABEL = re.compile(r"\[([^\[\]]*)\]")
 
 
 def _may_refuse_a_link(text: str) -> bool:
-    """Whether the renderer may refuse a link in ``text``: it names such a scheme once its
-    character references are decoded and its backslashes dropped (more than any URL decodes)."""
+    """Whether the renderer may refuse a link in ``text``: markdown-it's validateLink turns
+    down javascript:, vbscript:, file: and most data: URLs (ASCII letters in any case, after
+    decoding character references and escapes, which the gate's own parser takes as links);
+    so, whether ``text`` names such a scheme once its references are decoded and its
+    backslashes dropped (more than any URL decodes)."""
     if "&" in text or "\\" in text:
         text = html.unescape(text).replace("\\", "")
-    return _REFUSED_SCHEME.search(text) is not None
+    if ":" not in text:
+        return False
+    lowered = text.lower()
+    return "script:" in lowered or "file:" in lowered or "data:" in lowered
 
 
 def _may_use_a_reference(text: str, references: dict[str, object]) -> bool:
@@ -149,24 +153,32 @@ def _may_use_a_reference(text: str, references: dict[str, object]) -> bool:
 
 
 def _markup_seen(localized: LocalizedDocument, page: Document) -> dict[str, tuple[Markup, ...]]:
-    """The markup the page's parse found in each translated unit, by its text, where that is
-    :func:`inline_markup` of the text: the text was parsed as written (no escaping, indenting or
-    cell splitting changed it), no link in it can have been refused, and no reference
-    definition of the page can have made a link of it. Other texts are left out."""
+    """:func:`_markup_read` of the translated units of ``page``."""
     if localized.written is None or page.units is not localized.source.units:
         return {}  # the page's Markdown was parsed whole: its units are its own
-    references = page.env.get("references") or {}
+    return _markup_read(localized.written.items(), page)
+
+
+def _markup_read(
+    texts: Iterable[tuple[int, str]], document: Document
+) -> dict[str, tuple[Markup, ...]]:
+    """The markup ``document``'s parse found in its units, by their texts (unit index, text),
+    where that is :func:`inline_markup` of the text: the text was parsed as it is (no escaping,
+    indenting or cell splitting changed it), no link in it can have been refused, and no
+    reference definition of the document can have made a link of it. Other texts are left
+    out, and those without markup's first characters (they have none)."""
+    references = document.env.get("references") or {}
     seen = {}
-    for index, written in localized.written.items():
-        if not any(char in written for char in MARKUP_STARTS) or written in seen:
+    for index, text in texts:
+        if text in seen or not any(char in text for char in MARKUP_STARTS):
             continue
-        token = page.tokens[page.units[index].token_index]
+        token = document.tokens[document.units[index].token_index]
         if (
-            token.content == written
-            and not _may_refuse_a_link(written)
-            and not _may_use_a_reference(written, references)
+            token.content == text
+            and not _may_refuse_a_link(text)
+            and not _may_use_a_reference(text, references)
         ):
-            seen[written] = tuple(markup_of(token.children or []))
+            seen[text] = tuple(markup_of(token.children or []))
     return seen
 
 
@@ -341,9 +353,11 @@ class Markup(NamedTuple):
 def markup_of(children: Iterable[Token]) -> Iterator[Markup]:
     """The links, images, code spans and raw HTML among an ``inline`` token's children."""
     for child in children:
-        item = _markup_item(child)
-        if item is not None:
+        if child.type in _MARKUP_TOKENS and (item := _markup_item(child)) is not None:
             yield item
+
+
+_MARKUP_TOKENS = frozenset({"link_open", "image", "code_inline", "html_inline"})
 
 
 def _markup_item(token: Token) -> Markup | None:
@@ -414,6 +428,9 @@ class TrustedMarkup:
     """Each unit's own, by the index of its ``inline`` token."""
     blocks: frozenset[str]
     """The source's HTML blocks."""
+    texts: dict[str, tuple[Markup, ...]] = field(default_factory=dict)
+    """:func:`inline_markup` of the source's messages, where its parse tells it (see
+    :func:`_markup_read`)."""
 
 
 def trusted_markup(source: Document) -> TrustedMarkup:
@@ -425,7 +442,10 @@ def trusted_markup(source: Document) -> TrustedMarkup:
     }
     by_token = {unit.token_index: inline[unit.token_index] for unit in source.units}
     blocks = {token.content for token in source.tokens if token.type == "html_block"}
-    return TrustedMarkup(frozenset().union(*inline.values()), by_token, frozenset(blocks))
+    texts = _markup_read(
+        ((index, unit.message.msgid) for index, unit in enumerate(source.units)), source
+    )
+    return TrustedMarkup(frozenset().union(*inline.values()), by_token, frozenset(blocks), texts)
 
 
 def _sanitize_translations(
