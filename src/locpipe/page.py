@@ -312,6 +312,7 @@ def terms_kept_whole(body: str) -> str:
                 raw = False
         elif (
             not raw
+            and "-" in piece
             and _TERM_CANDIDATE.search(piece)
             and not (index and pieces[index - 1].endswith('class="term">'))
         ):
