@@ -41,6 +41,9 @@ def _environment(config: Config) -> jinja2.Environment:
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         keep_trailing_newline=True,
+        # environment_for makes a new environment when the project's templates change: no need
+        # to look at every template file's time on every page.
+        auto_reload=False,
         extensions=["jinja2.ext.i18n"],
     )
     env.filters["before_value"] = before_value

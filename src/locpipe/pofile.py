@@ -235,7 +235,6 @@ _PLAIN_ENTRY = re.compile(
     (?:\n|\Z)""",
     re.VERBOSE,
 )
-_STRING = re.compile(rf'"({_STRING_BODY})"')
 _PLURAL_FORM = re.compile(rf"\nmsgstr\[([0-9]+)\] ({_STRINGS})")
 
 
@@ -274,8 +273,10 @@ def _plain_entries(text: str) -> list[PoEntry] | None:
 
 
 def _strings(strings: str) -> str:
-    """The value of a keyword's strings (each quoted, one per line), escapes decoded."""
-    value = "".join(_STRING.findall(strings))
+    """The value of a keyword's strings (each quoted, one per line, as :data:`_STRINGS` matched
+    them), escapes decoded. No string holds a newline or an unescaped quote, so '"\\n"' is
+    only ever where one string ends and the next begins."""
+    value = "".join(strings[1:-1].split('"\n"'))
     if "\\" in value:
         value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
     return value
