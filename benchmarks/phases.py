@@ -14,11 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from locpipe import build, gate
+from locpipe import build
 from locpipe.config import load_config
 from locpipe.gcpause import without_gc
-from locpipe.page import title_and_description
-from locpipe.render import trusted_markup
 
 
 def phases(root: Path) -> dict[str, float]:
@@ -29,16 +27,11 @@ def phases(root: Path) -> dict[str, float]:
 
     def document(name: str) -> None:
         start = time.process_time()
-        source = build.parse_source(config, name)
-        sites = gate.caveat_sites(source.messages)
-        head, trusted = title_and_description(source), trusted_markup(source)
-        pages = [
-            build.make_page(config, source, name, sites, head, trusted, locale, locales)
-            for locale in locales
-        ]
+        document = build.read_document(config, name)
+        pages = [build.make_page(config, document, locale, locales) for locale in locales]
         made = time.process_time()
         for page in pages:
-            build.gate_page(plan, sites, page)
+            build.gate_page(plan, document.sites, page)
         spent["pages"] += made - start
         spent["gate"] += time.process_time() - made
         spent["made"] += len(pages)

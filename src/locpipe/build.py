@@ -184,25 +184,45 @@ def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOut
 
 
 def _build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOutcome:
-    source = parse_source(plan.config, name)
-    sites = gate.caveat_sites(source.messages)
-    head = title_and_description(source)
-    trusted = trusted_markup(source)
-    outcome = DocumentOutcome(name, sites)
+    document = read_document(plan.config, name)
+    outcome = DocumentOutcome(name, document.sites)
     for locale in locales:
-        page = make_page(plan.config, source, name, sites, head, trusted, locale, plan.published)
+        page = make_page(plan.config, document, locale, plan.published)
         outcome.pages[locale] = PageOutcome(
-            gate_page(plan, sites, page), page.fallbacks, page.counts, page.warnings
+            gate_page(plan, document.sites, page), page.fallbacks, page.counts, page.warnings
         )
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
             target.parent.mkdir(parents=True, exist_ok=True)
-            replace_text(target, page.markdown)
+            replace_text(target, page.localized.markdown)
             replace_text(target.with_suffix(".html"), page.html)
             kept = context_path(plan.staging, locale, name)
             kept.parent.mkdir(parents=True, exist_ok=True)
             replace_text(kept, json.dumps(page.context, ensure_ascii=False))
     return outcome
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A source document as every page made from it needs it, read once."""
+
+    name: str
+    source: Document
+    sites: list[CaveatSite]
+    head: Head
+    trusted: TrustedMarkup
+
+
+def read_document(config: Config, name: str) -> SourceDocument:
+    """Source document ``name``: parsed, its caveats, its title and description, its markup."""
+    source = parse_source(config, name)
+    return SourceDocument(
+        name,
+        source,
+        gate.caveat_sites(source.messages),
+        title_and_description(source),
+        trusted_markup(source),
+    )
 
 
 @dataclass(slots=True)
@@ -214,7 +234,6 @@ class Page:
     catalog: PoFile | None
     localized: LocalizedDocument
     rendered: RenderedPage
-    markdown: str
     context: PageContext
     html: str
     """The HTML page (whose switcher :func:`_relink` makes again once the build knows what
@@ -224,19 +243,11 @@ class Page:
     warnings: list[str]
 
 
-def make_page(
-    config: Config,
-    source: Document,
-    name: str,
-    sites: list[CaveatSite],
-    head: Head,
-    trusted: TrustedMarkup,
-    locale: str,
-    published: list[str],
-) -> Page:
-    """Document ``name`` (parsed: ``source``) in ``locale``: its catalog read, localized,
-    rendered, in its template (the switcher offering ``published``)."""
-    caveats = sum(len(site.messages) for site in sites)
+def make_page(config: Config, document: SourceDocument, locale: str, published: list[str]) -> Page:
+    """``document`` in ``locale``: its catalog read, localized, rendered, in its template (the
+    switcher offering ``published``)."""
+    name, source, head = document.name, document.source, document.head
+    caveats = sum(len(site.messages) for site in document.sites)
     if locale == config.source_locale:
         catalog = None
         localized = LocalizedDocument(source=source, markdown=source.source, written={})
@@ -254,7 +265,7 @@ def make_page(
         source_language=hreflang(config.source_locale),
         rtl=direction(locale) == "rtl",
         texts_for=[message for message in head if message is not None],
-        trusted=trusted,
+        trusted=document.trusted,
     )
     context = page_context(config, rendered, head, locale, name)
     html = page_html(config, context, locale, name, published)
@@ -269,7 +280,6 @@ def make_page(
         catalog,
         localized,
         rendered,
-        localized.markdown,
         context,
         html,
         counts,

@@ -24,7 +24,7 @@ from locpipe.catalog import caveat_of, key_of
 from locpipe.config import Config
 from locpipe.errors import ConfigError, located, quoted
 from locpipe.locales import PSEUDO_LOCALES
-from locpipe.model import Message
+from locpipe.model import Message, header_fields
 from locpipe.plurals import default_plural_forms, parse_plural_forms
 from locpipe.pofile import PoEntry, PoFile
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry
@@ -506,14 +506,11 @@ def check_catalog(
     obsolete: dict[tuple[str | None, str], PoEntry] = {}
     for entry in catalog.entries if catalog else []:
         (obsolete if entry.obsolete else live)[key_of(entry)] = entry
-    by_caveat = _ByCaveat(live.values())
     findings: list[Finding] = []
     for site in sites:
         spec = registry.get(site.id)
         for message in site.messages:
-            findings += _check_message(
-                locale, site.id, message, live, obsolete, by_caveat, catalog_path, spec
-            )
+            findings += _check_message(locale, site.id, message, live, obsolete, catalog_path, spec)
     findings += _length_outliers(locale, sites, live, catalog_path)
     findings += _bidi_controls(locale, catalog, catalog_path)
     findings += check_plural_forms(locale, catalog, catalog_path)
@@ -584,10 +581,7 @@ def _bidi_controls(locale: str, catalog: PoFile | None, catalog_path: str) -> li
     for entry in catalog.entries if catalog else []:
         if not entry.translated():
             continue
-        msgstrs = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
-        msgid = (
-            entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
-        )
+        msgid, msgstrs = _english_and_translations(entry)
         for msgstr in msgstrs:
             failure = meaning.bidi_controls(msgid, msgstr)
             if failure is not None:
@@ -595,6 +589,13 @@ def _bidi_controls(locale: str, catalog: PoFile | None, catalog_path: str) -> li
                 findings.append(Finding("C038", locale, caveat, catalog_path, entry.line, failure))
                 break
     return findings
+
+
+def _english_and_translations(entry: PoEntry) -> tuple[str, list[str]]:
+    """An entry's English (a plural entry's two forms on two lines) and its translations."""
+    if entry.msgid_plural is None:
+        return entry.msgid, [entry.msgstr]
+    return f"{entry.msgid}\n{entry.msgid_plural}", list(entry.msgstr_plural.values())
 
 
 def check_untrusted(
@@ -616,14 +617,11 @@ def check_untrusted(
     for entry in catalog.entries if catalog else []:
         if not entry.translated():
             continue
-        msgstrs = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+        msgid, msgstrs = _english_and_translations(entry)
         msgstrs = [msgstr for msgstr in msgstrs if _may_hold_links_or_html(msgstr)]
         if not msgstrs:
             continue
         caveat = caveat_of(entry) or NOT_A_CAVEAT
-        msgid = (
-            entry.msgid if entry.msgid_plural is None else f"{entry.msgid}\n{entry.msgid_plural}"
-        )
         known = seen.get(msgid)
         trusted = Counter(inline_markup(msgid) if known is None else known)
         for msgstr in msgstrs:
@@ -682,8 +680,7 @@ def check_plural_forms(locale: str, catalog: PoFile | None, catalog_path: str) -
 @functools.lru_cache(maxsize=64)
 def _nplurals(header: str, locale: str) -> int:
     """The ``nplurals`` a catalog's header (its msgstr) declares; the locale's without one."""
-    fields = dict(PoFile(PoEntry(msgid="", msgstr=header), []).header_fields())
-    declared = parse_plural_forms(fields.get("Plural-Forms", ""))
+    declared = parse_plural_forms(dict(header_fields(header)).get("Plural-Forms", ""))
     return (declared or default_plural_forms(locale)).count
 
 
@@ -693,31 +690,12 @@ def _may_hold_links_or_html(text: str) -> bool:
     return "[" in text or "<" in text
 
 
-class _ByCaveat:
-    """The live entries of a catalog by the caveat they belong to, sorted out on first need (only
-    a caveat whose entry is missing needs them)."""
-
-    def __init__(self, entries: Iterable[PoEntry]) -> None:
-        self._entries = entries
-        self._by_caveat: dict[str, list[PoEntry]] | None = None
-
-    def entries(self, caveat: str) -> list[PoEntry]:
-        if self._by_caveat is None:
-            self._by_caveat = {}
-            for entry in self._entries:
-                found = caveat_of(entry)
-                if found is not None:
-                    self._by_caveat.setdefault(found, []).append(entry)
-        return self._by_caveat.get(caveat, [])
-
-
 def _check_message(
     locale: str,
     caveat: str,
     message: Message,
     live: dict[tuple[str | None, str], PoEntry],
     obsolete: dict[tuple[str | None, str], PoEntry],
-    by_caveat: _ByCaveat,
     catalog_path: str,
     spec: CaveatSpec | None,
 ) -> Iterator[Finding]:
@@ -732,7 +710,8 @@ def _check_message(
         if old is not None:
             yield finding("C002", "the caveat's entry is obsolete (#~) in the catalog", old)
             return
-        stale = [e for e in by_caveat.entries(caveat) if e.msgid != message.msgid]
+        # Only a caveat whose entry is missing looks for its other entries (an error's path).
+        stale = [e for e in live.values() if caveat_of(e) == caveat and e.msgid != message.msgid]
         if stale:
             yield finding(
                 "C005",

@@ -80,12 +80,7 @@ class PoFile:
 
     def header_fields(self) -> list[tuple[str, str]]:
         """The ``Key: value`` lines of the header's msgstr, in order."""
-        fields = []
-        for text in self.header.msgstr.split("\n"):
-            key, sep, value = text.partition(":")
-            if sep and key.strip():
-                fields.append((key.strip(), value.strip()))
-        return fields
+        return header_fields(self.header.msgstr)
 
     def set_header_field(self, key: str, value: str) -> None:
         """Replace the first ``key:`` line of the header in place, or append one."""
@@ -116,3 +111,13 @@ def declared_charset(header_msgstr: str) -> str | None:
     if match is None or match.group(1) in ("", "CHARSET"):
         return None
     return match.group(1)
+
+
+def header_fields(header: str) -> list[tuple[str, str]]:
+    """The ``Key: value`` lines of a header entry's msgstr, in order."""
+    fields = []
+    for text in header.split("\n"):
+        key, sep, value = text.partition(":")
+        if sep and key.strip():
+            fields.append((key.strip(), value.strip()))
+    return fields

@@ -282,28 +282,6 @@ def _strings(strings: str) -> str:
     return value
 
 
-def _follows(keyword: str, index: int | None, stage: str, entry: PoEntry) -> bool:
-    """Whether ``keyword`` (``msgstr[index]``) may come after the strings of ``stage``."""
-    if keyword == "msgid":
-        return stage == "msgctxt"
-    if keyword == "msgid_plural" or (keyword == "msgstr" and index is None):
-        return stage == "msgid"
-    return stage in ("msgid_plural", "msgstr[]") and index == len(entry.msgstr_plural)
-
-
-def _set_string(entry: PoEntry, keyword: str, index: int | None, value: str) -> None:
-    if keyword == "msgstr":
-        entry.msgstr = value
-    elif keyword == "msgid":
-        entry.msgid = value
-    elif keyword == "msgctxt":
-        entry.msgctxt = value
-    elif keyword == "msgid_plural":
-        entry.msgid_plural = value
-    else:
-        entry.msgstr_plural[index] = value  # type: ignore[index]
-
-
 def _logical_lines(text: str) -> Iterator[tuple[str, list[int], int]]:
     """Lines with GNU's backslash-newline splicing, which po-lex applies everywhere.
 
