@@ -253,3 +253,33 @@ def test_ten_random_kills_of_build_and_update_are_survivable(tmp_path, monkeypat
     assert [kill.problems for kill in found] == [[]] * 10
     assert all(kill.next_seconds < TIMEOUT for kill in found)
     shutil.rmtree(tmp_path / "project")
+
+
+# --- an interrupt while a temporary file is being made ---------------------------------------------
+
+
+def _interrupted_as_made(real):
+    """``tempfile.mkstemp`` that is interrupted (SIGINT) once the file exists, before its name
+    is returned: where a signal left an unnamed temporary file behind."""
+
+    def mkstemp(*args, **kwargs):
+        made = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return made
+
+    return mkstemp
+
+
+@pytest.mark.parametrize("how", ["write_atomic", "staged_writes"])
+def test_an_interrupt_as_a_temporary_file_is_made_leaves_no_file_behind(tmp_path, monkeypatch, how):
+    target = tmp_path / "article.po"
+    target.write_bytes(b"old")
+    monkeypatch.setattr(fsio.tempfile, "mkstemp", _interrupted_as_made(fsio.tempfile.mkstemp))
+    with pytest.raises(KeyboardInterrupt):
+        if how == "write_atomic":
+            fsio.write_atomic(target, b"new")
+        else:
+            with fsio.staged_writes() as staged:
+                staged.write_if_changed(target, b"new")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["article.po"]
+    assert target.read_bytes() in (b"old", b"new")

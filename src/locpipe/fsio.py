@@ -41,13 +41,15 @@ def _cannot_write(failure: OSError, shown_as: str) -> LocpipeError:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    temporary = _beside(path, data)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    # SIGINT and SIGTERM wait for the one file (see _beside): they then find it in place.
+    with signals_deferred():
+        temporary = _beside(path, data)
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
 
 
 class ReadOnlyFile(PermissionError):
@@ -67,6 +69,10 @@ def _refuse_read_only(path: Path) -> None:
 
 def _beside(path: Path, data: bytes) -> str:
     """A temporary file next to ``path`` holding ``data`` on disk, with ``path``'s mode.
+
+    Call it with signals held (:func:`signals_deferred`), and keep its name before letting
+    them in: a signal handled inside ``mkstemp``, once the file exists and before its name is
+    returned (creating a file can take a while), would leave it where nothing knows to remove it.
 
     :raises ReadOnlyFile: if ``path`` is read-only (replacing it would ignore that).
     """
@@ -121,7 +127,8 @@ class StagedWrites:
         if _holds(path, data):
             return False
         try:
-            self._pending.append((_beside(path, data), path, shown_as or str(path)))
+            with signals_deferred():  # see _beside: the temporary file is known before a signal
+                self._pending.append((_beside(path, data), path, shown_as or str(path)))
         except OSError as failure:
             raise _cannot_write(failure, shown_as or str(path)) from failure
         return True
