@@ -276,6 +276,93 @@ def test_markup_that_only_a_broken_escape_could_add_is_sanitized_too(hostile, ad
     assert_harmless(page, clean)
 
 
+# --- reference links: the gate reads the document's definitions, as the page does -------------
+
+#: A paragraph with a reference link, and definitions: one it uses, one it does not.
+REFERENCES = (
+    "\nRead [the trial][trial] first.\n\n"
+    "[trial]: https://example.org/trial\n"
+    "[elsewhere]: https://evil.example/elsewhere\n"
+)
+
+
+@pytest.fixture
+def referencing(tmp_path, monkeypatch) -> Path:
+    """The hostile project, its article ending with :data:`REFERENCES` (the new paragraph
+    translated keeping its link)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    article = tmp_path / "article.md"
+    article.write_text((HOSTILE / "article.md").read_text(encoding="utf-8") + REFERENCES)
+    project = tmp_path / "project"
+    project.mkdir()
+    spanish_project(
+        project,
+        article=article,
+        caveats=HOSTILE / "caveats.toml",
+        catalog=HOSTILE / "article-es.po",
+    )
+    translate_reference(project, "Lea [el ensayo][trial] primero.")
+    return project
+
+
+def translate_reference(project: Path, msgstr: str) -> PoEntry:
+    po = read_catalog(project)
+    (entry,) = [e for e in po.entries if e.msgid == "Read [the trial][trial] first."]
+    entry.msgstr = msgstr
+    catalog_path(project).write_bytes(encode_po(po))
+    return entry
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "Lea [el ensayo][trial] primero.",
+        "Lea [el ensayo][TRIAL] primero.",  # labels match as CommonMark normalizes them
+        "Lea el [trial] primero.",  # a shortcut to the same definition
+        "Lea [el ensayo](https://example.org/trial) primero.",  # the same target, inline
+    ],
+)
+def test_a_reference_link_to_the_same_target_passes(referencing, capsys, msgstr):
+    translate_reference(referencing, msgstr)
+    assert main(["-C", str(referencing), "check"]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    [
+        "Lea [el ensayo][elsewhere] primero.",  # another of the document's definitions
+        "Lea [el ensayo][trial] y [más][Elsewhere].",
+        "Lea el [elsewhere] primero.",
+    ],
+)
+def test_a_reference_link_to_another_target_fails_as_an_inline_one_does(
+    referencing, capsys, msgstr
+):
+    """A translator cannot send readers of the localized Markdown elsewhere by naming another
+    definition of the document: the gate reads ``[text][label]`` as the page does."""
+    entry = translate_reference(referencing, msgstr)
+    assert main(["-C", str(referencing), "check"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"article.po:{entry.line}: error: C015 es -: target(s) not in the English: "
+        "link 'https://evil.example/elsewhere'"
+    ) in out
+    assert main(["-C", str(referencing), "build", "-q"]) == 1
+    assert not (referencing / "build" / "es").exists()
+
+
+def test_a_caveat_whose_link_becomes_a_reference_elsewhere_fails(referencing, capsys):
+    inject(
+        referencing,
+        "caveat",
+        lambda msgstr: re.sub(r"\]\(https://example\.org/find\)", "][elsewhere]", msgstr),
+    )
+    assert main(["-C", str(referencing), "check"]) == 1
+    out = capsys.readouterr().out
+    assert f" C008 es {CAVEAT}: markup differs from the English: " in out
+    assert f" C015 es {CAVEAT}: target(s) not in the English: " in out
+
+
 # --- the rules, one pair of strings at a time ----------------------------------------------------
 
 MSGID = 'See <abbr title="x">UC</abbr> and [the trial](https://example.org/t) and ![chart](c.png).'

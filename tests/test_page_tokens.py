@@ -25,6 +25,7 @@ from locpipe.parser import (
     FLAVORS,
     Flavor,
     classify_newlines_by_parsing,
+    make_markup_parser,
     make_parser,
     make_renderer,
     parse_inline,
@@ -36,6 +37,7 @@ from locpipe.render import (
     localize_with,
     markup_of,
     page_document,
+    references_used,
     render_page,
 )
 from locpipe.segment import SourceError, _units, parse_document
@@ -251,8 +253,9 @@ def assert_seen_markup_is_the_gates(markdown: str, translate, flavor: Flavor) ->
         return
     translations = {(m.msgctxt, m.msgid): translate(m.msgid) for m in source.messages}
     rendered = render_page(localize_with(source, translations))
+    definitions = source.env.get("references")
     for text, markup in rendered.markup.items():
-        assert markup == inline_markup(text, flavor), text
+        assert markup == inline_markup(text, flavor, references_used(text, definitions)), text
 
 
 @pytest.mark.parametrize("translator", list(MARKUP_TRANSLATORS))
@@ -271,7 +274,7 @@ def test_hostile_markup_a_page_saw_is_what_the_gates_parser_finds(markdown, data
     )
 
 
-def test_the_gate_reuses_the_pages_parse_of_plain_links_only():
+def test_the_gate_reuses_the_pages_parse_where_it_reads_the_same():
     source = parse_document(
         "One [link](a).\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nSix.\n\n[ref]: /r\n"
     )
@@ -281,8 +284,9 @@ def test_the_gate_reuses_the_pages_parse_of_plain_links_only():
         (None, "Two."): "Deux [x](java&#115;cript:alert(1)).",
         (None, "Three."): "Trois `code`.",
         (None, "Four."): "Quatre.",  # nothing the rules look at: not parsed at all
-        (None, "Five."): "Cinq [REF].",  # a link only with the page's definitions: parsed again
-        (None, "Six."): "Six [x](a) \\[ref].",  # a backslash may escape a bracket: parsed again
+        # Read with the page's definitions, by the page as by the gate.
+        (None, "Five."): "Cinq [REF].",
+        (None, "Six."): "Six [x](a) \\[ref].",
     }
     rendered = render_page(localize_with(source, translations))
     assert {text: rendered.markup.get(text) for text in translations.values()} == {
@@ -290,8 +294,65 @@ def test_the_gate_reuses_the_pages_parse_of_plain_links_only():
         "Deux [x](java&#115;cript:alert(1)).": None,
         "Trois `code`.": (Markup("code", "code"),),
         "Quatre.": None,
-        "Cinq [REF].": None,
-        "Six [x](a) \\[ref].": None,
+        "Cinq [REF].": (Markup("link", "/r"),),
+        "Six [x](a) \\[ref].": (Markup("link", "a"),),
     }
     # ... and the English, from the source's parse.
     assert rendered.markup["One [link](a)."] == (Markup("link", "a"),)
+
+
+# --- link reference definitions: the gate reads them as the page does ---------------------------
+
+#: Definitions with labels that need normalizing (case, blanks), escaped brackets, and none used.
+DEFINED = "[foo]: /foo\n[Bar Baz]: /bar 'Bar'\n[a\\]b]: /escaped\n[ünï]: /unicode\n[unused]: /u\n"
+LABELS = st.sampled_from(
+    ["[foo]", "[FOO][]", "[x][foo]", "[x][bar  baz]", "[bar\nbaz]", "[a\\]b]", "[x][a\\]b]",
+     "[ÜNÏ]", "![i][foo]", "[undefined]", "[x][foo](/inline)", "[[foo]]", "[x [foo]][bar baz]",
+     "\\[foo]", "`[foo]`", "<a href='[foo]'>", "[x](y)", "[", "]", "\\", "\n", " "]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(LABELS | HOSTILE, max_size=8).map("".join))
+def test_the_definitions_a_text_uses_read_it_as_all_of_them_do(text):
+    """:func:`references_used` keeps every definition a parse of the text can look up: the
+    markup read with only those is the markup read with all of the document's."""
+    definitions = parse_document(DEFINED + "\ntext\n").env["references"]
+    md = make_markup_parser("gfm")
+    with_all = markup_of(md.parseInline(text, {"references": definitions})[0].children or [])
+    assert inline_markup(text, "gfm", references_used(text, definitions)) == tuple(with_all)
+
+
+def test_a_text_uses_the_definitions_of_its_labels_only():
+    definitions = parse_document(DEFINED + "\ntext\n").env["references"]
+    assert references_used("see [x][Bar   BAZ] and [foo]", definitions) == (
+        ("BAR BAZ", "/bar", "Bar"),
+        ("FOO", "/foo", ""),
+    )
+    assert references_used("no label here", definitions) == ()
+    assert references_used("[undefined] [x](foo)", definitions) == ()
+    assert references_used("[foo]", None) == ()
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "x\n[a](<http://x\ny>)\n",  # a line break in a bracketed destination: no link
+        "x\n[a](\n<http://x\ny>)\n",
+        "x [a](/b)\nand `code\nspan` and <span\ntitle='t'>s</span>\n",
+        "[a][r]\n[b](/u\n'title') <http://auto>\n\n[r]: /r\n",
+        "> quoted [a](/a)\n> on two <b\n> c='d'>lines</b>\n",
+    ],
+)
+def test_the_markup_of_a_msgid_of_several_lines_is_the_gates(markdown):
+    """A msgid's line breaks are spaces; the source's parse of its lines is taken for the
+    gate's reading of the msgid only where a space reads as the line break did."""
+    source = parse_document(markdown)
+    definitions = source.env.get("references")
+    seen = render_page(localize_with(source, {})).markup
+    for message in source.messages:
+        text = message.msgid
+        if text in seen:
+            assert seen[text] == inline_markup(text, "gfm", references_used(text, definitions))
+    if "http://x" not in markdown:  # elsewhere, the source's parse is taken
+        assert all(m.msgid in seen for m in source.messages), seen

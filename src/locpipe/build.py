@@ -45,6 +45,7 @@ from locpipe.page import (
     Head,
     PageContext,
     catalog_or_none,
+    index_fields,
     landing_html,
     landing_row,
     page_context,
@@ -103,6 +104,9 @@ class PageOutcome:
     typography: list[str] = field(default_factory=list)
     """The typography warnings on its catalog (the index shows them; kept in the manifest so
     that the index need not read every catalog again)."""
+    shown: PageContext = field(default_factory=dict)
+    """What the landing and status pages show of it (:func:`~locpipe.page.index_fields`), so
+    that they need not read back the context of a page made in this run."""
 
 
 @dataclass(slots=True)
@@ -123,6 +127,8 @@ class LocaleBuild:
     rendered: int = 0
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     """document → what the manifest keeps of its page (fallbacks, counts)."""
+    shown: dict[str, PageContext] = field(default_factory=dict)
+    """document → what the index shows of its page, for the pages made in this run."""
 
     @property
     def percent(self) -> float:
@@ -189,7 +195,11 @@ def _build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOu
     for locale in locales:
         page = make_page(plan.config, document, locale, plan.published)
         outcome.pages[locale] = PageOutcome(
-            gate_page(plan, document.sites, page), page.fallbacks, page.counts, page.warnings
+            gate_page(plan, document.sites, page),
+            page.fallbacks,
+            page.counts,
+            page.warnings,
+            index_fields(page.context),
         )
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
@@ -304,6 +314,7 @@ def gate_page(plan: Plan, sites: list[CaveatSite], page: Page) -> list[Finding]:
         plan.registry,
         page.localized,
         page.rendered.markup,
+        page.localized.source.env.get("references"),
     )
     findings += gate.check_page(page.locale, sites, page.rendered, page.html, page_path)
     return findings
@@ -526,6 +537,7 @@ def _locale_results(
             if page is not None:
                 result.findings += page.findings
                 result.rendered += 1
+                result.shown[name] = page.shown
                 kept = {
                     "fallbacks": page.fallbacks,
                     "counts": dataclasses.astuple(page.counts),
@@ -581,7 +593,8 @@ def _write_build(
         replace_text(folder / "summary.json", json.dumps(_summary(config, result)))
     present = _present_locales(config, staging, failed)
     _relink(config, staging, present, made)
-    _write_index(config, staging, present, failed, pages)
+    shown = {locale: result.shown for locale, result in results.items()}
+    _write_index(config, staging, present, failed, pages, shown)
     replace_text(staging / MANIFEST, manifest_text(pages, sorted(failed)))
     swap_tree(staging, config.build)
     return present
@@ -660,16 +673,18 @@ def _write_index(
     present: list[str],
     failed: dict[str, LocaleBuild],
     manifest: dict[str, dict[str, Any]] | None = None,
+    shown: dict[str, dict[str, PageContext]] | None = None,
 ) -> None:
     """The landing page (``index.html``, for readers) and the status page (``status.html``, for
     translators), from the locales the build publishes (a per-locale build keeps the others'
     folders, so they stay listed) and those that failed now. ``manifest``: the build's pages
-    as the manifest keeps them (their catalogs' typography warnings are not looked for again)."""
+    as the manifest keeps them (their catalogs' typography warnings are not looked for again).
+    ``shown``: locale → document → what the index shows of the pages made in this run."""
     landing = []
     status = []
     for locale in present:
         summary = json.loads((staging / locale / "summary.json").read_text(encoding="utf-8"))
-        pages = _published_pages(staging, locale)
+        pages = _published_pages(staging, locale, (shown or {}).get(locale, {}))
         row = status_row(config, locale, summary, pages)
         known = {
             key.split("/", 1)[1]: value["typography"]
@@ -688,14 +703,19 @@ def _write_index(
     replace_text(staging / "status.html", status_html(config, status, failures))
 
 
-def _published_pages(staging: Path, locale: str) -> list[tuple[str, PageContext]]:
+def _published_pages(
+    staging: Path, locale: str, known: dict[str, PageContext]
+) -> list[tuple[str, PageContext]]:
     """(href from the build's root, context) of every page of ``locale`` in the staged build,
-    in document order."""
+    in document order; ``known``: by document, what the index shows of the pages made in this
+    run (the others' contexts are read from their files)."""
     contexts = staging / locale / CONTEXTS
     pages = []
     for kept in sorted(contexts.rglob("*.json")) if contexts.is_dir() else []:
         name = kept.relative_to(contexts).with_suffix("").as_posix()
         if (staging / locale / f"{name}.html").is_file():
-            context = json.loads(kept.read_text(encoding="utf-8"))
+            context = known.get(name)
+            if context is None:
+                context = json.loads(kept.read_text(encoding="utf-8"))
             pages.append((f"{locale}/{name}.html", context))
     return pages

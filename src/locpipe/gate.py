@@ -31,11 +31,13 @@ from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry
 from locpipe.render import (
     LocalizedDocument,
     Markup,
+    References,
     RenderedPage,
     VisibleText,
     inline_markup,
     plain_text,
     read_inline,
+    references_used,
     visible_text,
 )
 from locpipe.ui import stray_percent
@@ -91,13 +93,20 @@ class Report:
 
 # --- rules on one translated entry ---------------------------------------------------------------
 
+Definitions = Mapping[str, Mapping[str, str]]
+"""A document's link reference definitions, as markdown-it keeps them (``env["references"]``:
+normalized label → its ``href`` and ``title``)."""
 Terms = tuple[tuple[str, ...], ...] | None
 """A caveat's required terms in one locale (each a tuple of alternatives); None: not a caveat."""
-EntryRule = Callable[[str, str, str, Terms], str | None]
-"""(locale, msgid, msgstr, required terms) → failure message, or None."""
+EntryRule = Callable[[str, str, str, Terms, References], str | None]
+"""(locale, msgid, msgstr, required terms, the link reference definitions the two texts may
+use) → failure message, or None. Markup is read with those definitions, as the page reads it:
+``[text][label]`` is a link to where ``label`` points."""
 
 
-def copied_english(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def copied_english(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C006 translation is the English text copied."""
     if locale in PSEUDO_LOCALES:
         return None
@@ -106,7 +115,9 @@ def copied_english(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | 
     return None
 
 
-def required_terms(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def required_terms(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C007 a required term is missing."""
     if locale in PSEUDO_LOCALES or not terms:
         return None
@@ -116,9 +127,12 @@ def required_terms(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | 
     return None
 
 
-def markup_changed(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def markup_changed(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C008 links, images, code spans or inline HTML differ from the English."""
-    source, translation = Counter(inline_markup(msgid)), Counter(inline_markup(msgstr))
+    source = Counter(inline_markup(msgid, "gfm", references))
+    translation = Counter(inline_markup(msgstr, "gfm", references))
     if source == translation:
         return None
     added = translation - source
@@ -131,7 +145,9 @@ def markup_changed(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | 
     return "markup differs from the English: " + "; ".join(parts)
 
 
-def numbers_changed(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def numbers_changed(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C009 numbers or units differ from the English."""
     source, translation = _numbers(msgid), _numbers(msgstr)
     if source != translation:
@@ -142,7 +158,9 @@ def numbers_changed(locale: str, msgid: str, msgstr: str, terms: Terms) -> str |
     return None
 
 
-def broken_markup(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def broken_markup(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C011 markup in the translation breaks or swallows text."""
     leaked = _delimiters_shown(msgstr) - _delimiters_shown(msgid)
     if leaked:
@@ -168,33 +186,41 @@ ENTRY_RULES: tuple[tuple[str, EntryRule], ...] = (
 # Each compares the msgstr with its msgid: what the English source has is trusted as written.
 
 
-def added_html(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def added_html(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C012 the translation adds raw HTML (a tag or comment) the English lacks."""
-    added = _added(msgid, msgstr, ("html",))
+    added = _added(msgid, msgstr, ("html",), references)
     if added:
         return "raw HTML not in the English: " + ", ".join(repr(item.value) for item in added)
     return None
 
 
-def event_handlers(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def event_handlers(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C013 the translation adds an event-handler attribute (on...=)."""
-    added = sorted(_handlers(msgstr) - _handlers(msgid))
+    added = sorted(_handlers(msgstr, references) - _handlers(msgid, references))
     if added:
         return "event-handler attribute(s) not in the English: " + ", ".join(added)
     return None
 
 
-def dangerous_urls(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def dangerous_urls(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C014 the translation adds a javascript:, vbscript: or data: URL."""
-    added = sorted(_dangerous_urls(msgstr) - _dangerous_urls(msgid))
+    added = sorted(_dangerous_urls(msgstr, references) - _dangerous_urls(msgid, references))
     if added:
         return "javascript:, vbscript: or data: URL(s) not in the English: " + ", ".join(added)
     return None
 
 
-def changed_targets(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def changed_targets(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C015 a link or image target differs from the English."""
-    added = _added(msgid, msgstr, ("link", "image"))
+    added = _added(msgid, msgstr, ("link", "image"), references)
     if added:
         return "target(s) not in the English: " + ", ".join(_describe(item) for item in added)
     return None
@@ -215,7 +241,9 @@ UNTRUSTED_RULES: tuple[tuple[str, EntryRule], ...] = (
 # a template that forgot to escape, or a later one, never publishes a translator's markup.
 
 
-def ui_markup(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def ui_markup(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C016 a ui translation adds markup (a tag, a comment, an attribute or a quote ending one)."""
     added = _more(_ui_markup(msgid), _ui_markup(msgstr))
     if added:
@@ -223,7 +251,9 @@ def ui_markup(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     return None
 
 
-def ui_urls(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def ui_urls(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C017 a ui translation adds a URL, a URL scheme or a domain name."""
     added = _more(_ui_urls(msgid), _ui_urls(msgstr))
     if added:
@@ -231,7 +261,9 @@ def ui_urls(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
     return None
 
 
-def ui_template_syntax(locale: str, msgid: str, msgstr: str, terms: Terms) -> str | None:
+def ui_template_syntax(
+    locale: str, msgid: str, msgstr: str, terms: Terms, references: References = ()
+) -> str | None:
     """C018 a ui translation adds template syntax ({{ }}, {% %}, {# #}, a stray %)."""
     added = _more(_template_syntax(msgid), _template_syntax(msgstr))
     if added:
@@ -309,12 +341,12 @@ def _describe(item: Markup) -> str:
     return f"{kind} {value!r}"
 
 
-def _added(msgid: str, msgstr: str, kinds: Iterable[str]) -> list[Markup]:
+def _added(msgid: str, msgstr: str, kinds: Iterable[str], references: References) -> list[Markup]:
     """The markup of ``kinds`` in ``msgstr`` beyond what ``msgid`` has, each once, in text order:
     counted, so that one ``<br>`` in the English does not allow ten thousand."""
-    left = Counter(inline_markup(msgid))
+    left = Counter(inline_markup(msgid, "gfm", references))
     added = []
-    for item in inline_markup(msgstr):
+    for item in inline_markup(msgstr, "gfm", references):
         if left[item] > 0:
             left[item] -= 1
         elif item.kind in kinds:
@@ -331,10 +363,10 @@ class _Attributes(HTMLParser):
         self.found += [(tag, name, value or "") for name, value in attrs]
 
 
-def _html_attributes(text: str) -> list[tuple[str, str, str]]:
+def _html_attributes(text: str, references: References) -> list[tuple[str, str, str]]:
     """(tag, attribute, value) of every tag in ``text``'s raw HTML, entities decoded."""
     found = []
-    for item in inline_markup(text):
+    for item in inline_markup(text, "gfm", references):
         if item.kind == "html":
             # One parser per tag: after "<script>" or "<style>" a parser reads the rest as text.
             parser = _Attributes()
@@ -344,10 +376,10 @@ def _html_attributes(text: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def _handlers(text: str) -> set[str]:
+def _handlers(text: str, references: References) -> set[str]:
     return {
         f"<{tag} {name}={value!r}>"
-        for tag, name, value in _html_attributes(text)
+        for tag, name, value in _html_attributes(text, references)
         if name.startswith("on")
     }
 
@@ -358,15 +390,15 @@ _DANGEROUS_SCHEME = re.compile(r"(?:javascript|vbscript|data):")
 _DANGEROUS_SCHEME_INSIDE = re.compile(r"(?<![a-z0-9+.\-])(?:javascript|vbscript|data):")
 
 
-def _dangerous_urls(text: str) -> set[str]:
+def _dangerous_urls(text: str, references: References) -> set[str]:
     found = {
         _describe(item)
-        for item in inline_markup(text)
+        for item in inline_markup(text, "gfm", references)
         if item.kind in ("link", "image") and _DANGEROUS_SCHEME.match(_unmasked(item.value))
     }
     found |= {
         f"<{tag} {name}={value!r}>"
-        for tag, name, value in _html_attributes(text)
+        for tag, name, value in _html_attributes(text, references)
         if _DANGEROUS_SCHEME_INSIDE.search(_unmasked(value))
     }
     return found
@@ -497,11 +529,13 @@ def check_catalog(
     registry: dict[str, CaveatSpec],
     localized: LocalizedDocument | None = None,
     seen: Mapping[str, tuple[Markup, ...]] | None = None,
+    definitions: Definitions | None = None,
 ) -> list[Finding]:
     """The catalog rules: C001–C009 and C011 for every caveat of one document in one locale,
     then C012–C015 for every translated entry of its catalog (see :func:`check_untrusted`,
     which takes ``seen``), then C050 for the caveats of ``localized``, the document made from
-    it (see :func:`check_escaped`)."""
+    it (see :func:`check_escaped`). ``definitions``: the document's link reference
+    definitions (its ``env["references"]``), which its translations' markup is read with."""
     live: dict[tuple[str | None, str], PoEntry] = {}
     obsolete: dict[tuple[str | None, str], PoEntry] = {}
     for entry in catalog.entries if catalog else []:
@@ -510,11 +544,13 @@ def check_catalog(
     for site in sites:
         spec = registry.get(site.id)
         for message in site.messages:
-            findings += _check_message(locale, site.id, message, live, obsolete, catalog_path, spec)
+            findings += _check_message(
+                locale, site.id, message, live, obsolete, catalog_path, spec, definitions
+            )
     findings += _length_outliers(locale, sites, live, catalog_path)
     findings += _bidi_controls(locale, catalog, catalog_path)
     findings += check_plural_forms(locale, catalog, catalog_path)
-    findings += check_untrusted(locale, catalog, catalog_path, seen)
+    findings += check_untrusted(locale, catalog, catalog_path, seen, definitions)
     if localized is not None and localized.escaped:
         findings += check_escaped(locale, localized, live, catalog_path)
     return findings
@@ -603,6 +639,7 @@ def check_untrusted(
     catalog: PoFile | None,
     catalog_path: str,
     seen: Mapping[str, tuple[Markup, ...]] | None = None,
+    definitions: Definitions | None = None,
 ) -> list[Finding]:
     """The untrusted-markup rules (C012–C015) for every entry of ``catalog`` that can ship.
 
@@ -610,7 +647,8 @@ def check_untrusted(
     not an entry belongs to a caveat, its msgstr may not bring markup its msgid lacks.
     ``seen``: :func:`~locpipe.render.inline_markup` of some msgids and msgstrs, as the parses of
     the page and its source found it (:attr:`~locpipe.render.RenderedPage.markup`); the others
-    are parsed here.
+    are parsed here. ``definitions``: the document's link reference definitions; a
+    ``[text][label]`` is a link to where ``label`` points, on the page as here.
     """
     seen = seen or {}
     findings = []
@@ -623,13 +661,18 @@ def check_untrusted(
             continue
         caveat = caveat_of(entry) or NOT_A_CAVEAT
         known = seen.get(msgid)
-        trusted = Counter(inline_markup(msgid) if known is None else known)
+        if known is None:
+            known = inline_markup(msgid, "gfm", references_used(msgid, definitions))
+        trusted = Counter(known)
         for msgstr in msgstrs:
             found = seen.get(msgstr)
-            if not Counter(inline_markup(msgstr) if found is None else found) - trusted:
+            if found is None:
+                found = inline_markup(msgstr, "gfm", references_used(msgstr, definitions))
+            if not Counter(found) - trusted:
                 continue  # every rule looks only at markup the English lacks: none here
+            references = _references_of(msgid, msgstr, definitions)
             for code, rule in UNTRUSTED_RULES:
-                failure = rule(locale, msgid, msgstr, None)
+                failure = rule(locale, msgid, msgstr, None, references)
                 if failure is not None:
                     findings.append(
                         Finding(code, locale, caveat, catalog_path, entry.line, failure)
@@ -649,7 +692,7 @@ def check_ui(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Fin
         msgstrs = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
         for msgstr in msgstrs:
             for code, rule in UI_RULES:
-                failure = rule(locale, msgid, msgstr, None)
+                failure = rule(locale, msgid, msgstr, None, ())
                 if failure is not None:
                     findings.append(
                         Finding(code, locale, NOT_A_CAVEAT, catalog_path, entry.line, failure)
@@ -684,6 +727,15 @@ def _nplurals(header: str, locale: str) -> int:
     return (declared or default_plural_forms(locale)).count
 
 
+def _references_of(msgid: str, msgstr: str, definitions: Definitions | None) -> References:
+    """The link reference definitions an entry's English or translation may use."""
+    if not definitions:
+        return ()
+    return tuple(
+        sorted(set(references_used(msgid, definitions)) | set(references_used(msgstr, definitions)))
+    )
+
+
 def _may_hold_links_or_html(text: str) -> bool:
     """Whether ``text`` could hold a link, an image or raw HTML, the only markup that the
     untrusted-markup rules look at: each needs a "[" or a "<" (an autolink is one too)."""
@@ -698,6 +750,7 @@ def _check_message(
     obsolete: dict[tuple[str | None, str], PoEntry],
     catalog_path: str,
     spec: CaveatSpec | None,
+    definitions: Definitions | None = None,
 ) -> Iterator[Finding]:
     def finding(code: str, text: str, entry: PoEntry | None = None) -> Finding:
         if entry is None:
@@ -732,25 +785,28 @@ def _check_message(
     if not entry.msgstr:
         yield finding("C004", "caveat is untranslated", entry)
         return
-    for code, failure in text_failures(locale, entry.msgid, entry.msgstr, spec):
+    references = _references_of(entry.msgid, entry.msgstr, definitions)
+    for code, failure in text_failures(locale, entry.msgid, entry.msgstr, spec, references):
         yield finding(code, failure, entry)
 
 
 def text_failures(
-    locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
+    locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None, references: References = ()
 ) -> tuple[tuple[str, str], ...]:
-    """(code, message) of every entry rule and meaning rule that a caveat's translation fails.
+    """(code, message) of every entry rule and meaning rule that a caveat's translation fails;
+    ``references``: the link reference definitions the two texts may use.
 
     A pure function of its arguments, and of ``spec`` only through :func:`_spec_key`: a caveat
     text that comes back (the same disclaimer in many articles, every page of one article
     gated again) is judged once per process.
     """
-    key = (locale, msgid, msgstr, _spec_key(spec, locale))
+    key = (locale, msgid, msgstr, _spec_key(spec, locale), references)
     found = _TEXT_FAILURES.get(key)
     if found is None:
         if len(_TEXT_FAILURES) >= _TEXT_FAILURES_KEPT:
             _TEXT_FAILURES.clear()
-        found = _TEXT_FAILURES[key] = tuple(_text_failures(locale, msgid, msgstr, spec))
+        failures = _text_failures(locale, msgid, msgstr, spec, references)
+        found = _TEXT_FAILURES[key] = tuple(failures)
     return found
 
 
@@ -771,11 +827,11 @@ def _spec_key(spec: CaveatSpec | None, locale: str) -> tuple[object, ...] | None
 
 
 def _text_failures(
-    locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
+    locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None, references: References
 ) -> Iterator[tuple[str, str]]:
     terms = spec.terms.get(locale) if spec else None
     for code, rule in ENTRY_RULES:
-        failure = rule(locale, msgid, msgstr, terms)
+        failure = rule(locale, msgid, msgstr, terms, references)
         if failure is not None:
             yield code, failure
     for code, meaning_rule in meaning.MEANING_RULES:

@@ -4,6 +4,7 @@ and the context each page, the landing page and the status page are rendered wit
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import re
@@ -147,6 +148,13 @@ def _updated(document: Document) -> dt.date:
     return dt.date(2026, 1, 1)
 
 
+@functools.lru_cache(maxsize=256)
+def long_date(date: dt.date, language: str) -> str:
+    """``date`` written out in ``language`` (``6 décembre 2026``): the same few dates on every
+    page of a locale, so each is formatted once."""
+    return format_date(date, format="long", locale=language)
+
+
 PageContext = dict[str, Any]
 """What a page template is rendered with, except its language switcher: plain data (kept as
 JSON beside the page, so that the switchers can be made again once the site is assembled)."""
@@ -177,13 +185,11 @@ def page_context(
         "fallbacks": len(localized.fallbacks),
         "total": len(messages),
         "translated": len(messages) - len(localized.fallbacks),
-        "updated": format_date(updated, format="long", locale=language_of(locale)),
+        "updated": long_date(updated, language_of(locale)),
         "updated_iso": updated.isoformat(),
         "caveats": len(caveats),
         "review": state,
-        "reviewed": format_date(reviewed, format="long", locale=language_of(locale))
-        if reviewed
-        else None,
+        "reviewed": long_date(reviewed, language_of(locale)) if reviewed else None,
         "reviewed_iso": reviewed.isoformat() if reviewed else None,
     }
 
@@ -343,6 +349,15 @@ def _summary(text: str, limit: int = 200) -> str:
     return cut.rstrip(",;:") + "…"
 
 
+#: What :func:`landing_row` and :func:`status_row` read of a page's context.
+_INDEX_FIELDS = ("title", "review", "reviewed_iso")
+
+
+def index_fields(context: PageContext) -> PageContext:
+    """What the landing and status pages show of a page: its context's title and review."""
+    return {key: context[key] for key in _INDEX_FIELDS if key in context}
+
+
 def landing_row(locale: str, pages: list[tuple[str, PageContext]]) -> dict[str, Any]:
     """What the landing page shows of one published locale: its own name and, for each of its
     ``pages`` ((href, context), in document order), the page's title in that language."""
@@ -395,9 +410,7 @@ def status_row(
         "caveats": summary["caveats"],
         "review": review,
         "reviewed_iso": latest,
-        "reviewed": format_date(dt.date.fromisoformat(latest), format="long", locale=shown)
-        if latest
-        else None,
+        "reviewed": long_date(dt.date.fromisoformat(latest), shown) if latest else None,
     }
 
 

@@ -31,7 +31,7 @@ from locpipe.model import Message
 from locpipe.plurals import catalog_plural_forms
 from locpipe.pofile import PoFile, encode_po, format_po, parse_po
 from locpipe.pseudo import pseudo_catalog
-from locpipe.segment import extract
+from locpipe.segment import Document, parse_document
 from locpipe.ui import UI_DOMAIN, template_files, ui_template
 
 
@@ -54,9 +54,14 @@ class Outcome:
 
 
 def source_messages(config: Config, document: str) -> list[Message]:
+    return source_document(config, document).messages
+
+
+def source_document(config: Config, document: str) -> Document:
+    """Source document ``document``, read and parsed (its messages, its link definitions)."""
     path = config.source_path(document)
     shown = config.relative(path)
-    return extract(read_source(path, shown_as=shown), path=shown, flavor=config.flavor)
+    return parse_document(read_source(path, shown_as=shown), path=shown, flavor=config.flavor)
 
 
 def domains(config: Config) -> list[str]:

@@ -13,7 +13,7 @@ import html
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -89,8 +89,8 @@ class RenderedPage:
     """The body as the translations alone would render it, without the sanitizer; None when the
     sanitizer changed nothing (it is then :attr:`body`)."""
     markup: dict[str, tuple[Markup, ...]] = field(default_factory=dict)
-    """:func:`inline_markup` of translated texts and of their English, read from this page's
-    own parse of them and its source's where that parse is bound to find the same (see
+    """:func:`inline_markup` of translated texts and of their English (with the definitions
+    each uses, :func:`references_used`), read from this page's own parse of them and its source's where that parse is bound to find the same (see
     :func:`_markup_read`): the gate's untrusted-markup rules take it from here instead of
     parsing each text again."""
 
@@ -124,8 +124,29 @@ def render_page(
     return RenderedPage(localized, body, texts, unsanitized, markup)
 
 
-# A link label: between brackets, none inside (CommonMark allows them only escaped).
-_LABEL = re.compile(r"\[([^\[\]]*)\]")
+# A link label: between brackets, none inside unless escaped (as CommonMark allows them).
+_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]", re.DOTALL)
+
+References = tuple[tuple[str, str, str], ...]
+"""Link reference definitions, as (normalized label, href, title), sorted: the ones a text
+may use (see :func:`references_used`), in a form a cache can key on."""
+
+
+def references_used(text: str, definitions: Mapping[str, Mapping[str, str]] | None) -> References:
+    """The definitions (a document's ``env["references"]``) that reading ``text`` may look up:
+    those whose label is one of its bracketed labels. A reference a parse looks up has a label
+    without unescaped brackets (no definition has one), so it is among them; more are harmless
+    (a parse never looks at a definition it does not ask for)."""
+    if not definitions or "]" not in text:
+        return ()
+    found = {normalizeReference(label) for label in _LABEL.findall(text)}
+    return tuple(
+        sorted(
+            (label, definitions[label]["href"], definitions[label]["title"])
+            for label in found
+            if label in definitions
+        )
+    )
 
 
 def _may_refuse_a_link(text: str) -> bool:
@@ -142,16 +163,6 @@ def _may_refuse_a_link(text: str) -> bool:
     return "script:" in lowered or "file:" in lowered or "data:" in lowered
 
 
-def _may_use_a_reference(text: str, references: dict[str, object]) -> bool:
-    """Whether a link reference definition of the page can make a link in ``text``: one of
-    its bracketed labels is defined (any backslash: it may escape a bracket, so assume so)."""
-    if not references or "]" not in text:
-        return False
-    if "\\" in text:
-        return True
-    return any(normalizeReference(label) in references for label in _LABEL.findall(text))
-
-
 def _markup_seen(localized: LocalizedDocument, page: Document) -> dict[str, tuple[Markup, ...]]:
     """:func:`_markup_read` of the translated units of ``page``."""
     if localized.written is None or page.units is not localized.source.units:
@@ -163,23 +174,41 @@ def _markup_read(
     texts: Iterable[tuple[int, str]], document: Document
 ) -> dict[str, tuple[Markup, ...]]:
     """The markup ``document``'s parse found in its units, by their texts (unit index, text),
-    where that is :func:`inline_markup` of the text: the text was parsed as it is (no escaping,
-    indenting or cell splitting changed it), no link in it can have been refused, and no
-    reference definition of the document can have made a link of it. Other texts are left
-    out, and those without markup's first characters (they have none)."""
-    references = document.env.get("references") or {}
+    where that is :func:`inline_markup` of the text with the document's definitions
+    (:func:`references_used`): the text was parsed as it is (no escaping, indenting or cell
+    splitting changed it; a msgid's line breaks may have become spaces, see
+    :func:`_reads_alike`) and no link in it can have been refused. Other texts are left out,
+    and those without markup's first characters (they have none)."""
     seen = {}
     for index, text in texts:
         if text in seen or not any(char in text for char in MARKUP_STARTS):
             continue
         token = document.tokens[document.units[index].token_index]
-        if (
-            token.content == text
-            and not _may_refuse_a_link(text)
-            and not _may_use_a_reference(text, references)
-        ):
+        if _reads_alike(token.content, text) and not _may_refuse_a_link(text):
             seen[text] = tuple(markup_of(token.children or []))
     return seen
+
+
+# A link destination in angle brackets, where a line break and a space differ: "<a b>" is one,
+# "<a\nb>" none (the only place the markup rules' reading of the two differs).
+_BRACKETED_DESTINATION = re.compile(r"\(\s*<")
+
+
+def _reads_alike(content: str, text: str) -> bool:
+    """Whether ``text`` has the markup an inline token of ``content`` has: it is ``content``, or
+    ``content`` with line breaks as spaces (a msgid of a paragraph's lines keeps only those
+    inside raw HTML) and no bracketed link destination. Elsewhere markdown-it reads a line
+    break inside markup as a space: between a link's parts, in a title, raw HTML or a code
+    span (whose values :class:`Markup` keeps with each run of blanks as one space); an
+    autolink or a plain destination holds neither."""
+    if content == text:
+        return True
+    return (
+        "\n" in content
+        and len(content) == len(text)
+        and content.replace("\n", " ") == text.replace("\n", " ")
+        and _BRACKETED_DESTINATION.search(content) is None
+    )
 
 
 def page_document(localized: LocalizedDocument) -> Document:
@@ -373,8 +402,12 @@ def _markup_item(token: Token) -> Markup | None:
 
 
 @functools.lru_cache(maxsize=16384)
-def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
-    """The markup of inline Markdown ``text``, counting links of every scheme as links.
+def inline_markup(
+    text: str, flavor: Flavor = "gfm", references: References = ()
+) -> tuple[Markup, ...]:
+    """The markup of inline Markdown ``text``, counting links of every scheme as links;
+    ``references``: the link reference definitions of the document it is read in (what
+    :func:`references_used` gives: ``[text][label]`` is a link where ``label`` is defined).
 
     markdown-it shows a ``javascript:``, ``vbscript:``, ``file:`` or (non-image) ``data:`` link
     as text, but the localized ``.md`` is published too, and another renderer may not be so
@@ -382,11 +415,17 @@ def inline_markup(text: str, flavor: Flavor = "gfm") -> tuple[Markup, ...]:
     """
     if not any(char in text for char in MARKUP_STARTS):
         return ()
-    return tuple(
-        item
-        for token in make_markup_parser(flavor).parseInline(text)
-        for item in markup_of(token.children or [])
-    )
+    if "\r" in text or "\0" in text:  # as markdown-it's core normalizes a text
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    # What parseInline does, without its core chain: it would wrap the text in one inline token
+    # and join adjacent text tokens, neither of which changes the markup (a fifth of the time).
+    md = make_markup_parser(flavor)
+    children: list[Token] = []
+    env = {
+        "references": {label: {"href": href, "title": title} for label, href, title in references}
+    }
+    md.inline.parse(text, md, env if references else {}, children)
+    return tuple(markup_of(children))
 
 
 #: What raw HTML that a translation added keeps once sanitized: inline formatting only. No

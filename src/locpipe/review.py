@@ -278,7 +278,7 @@ def signature_findings(
 
 # --- the project: reading files, running ssh-keygen ----------------------------------------------
 
-AutomaticCheck = Callable[[str, CaveatSite, PoFile, str], list[Finding]]
+AutomaticCheck = Callable[[str, str, CaveatSite, PoFile, str], list[Finding]]
 """(locale, caveat site, catalog, catalog path) → the gate's findings for that caveat."""
 
 
@@ -447,13 +447,20 @@ def gate_check(config: Config) -> AutomaticCheck:
     """The gate's catalog rules, as :func:`record_review` wants them: the findings of one
     caveat (its entries' rules and the untrusted-markup rules on those entries)."""
     from locpipe import gate
+    from locpipe.project import source_document
     from locpipe.registry import REGISTRY_NAME, load_registry
 
     path = config.source / REGISTRY_NAME
     registry = load_registry(path, shown_as=config.relative(path))
 
-    def check(locale: str, site: CaveatSite, catalog: PoFile, catalog_path: str) -> list[Finding]:
-        findings = gate.check_catalog(locale, [site], catalog, catalog_path, registry)
+    def check(
+        locale: str, document: str, site: CaveatSite, catalog: PoFile, catalog_path: str
+    ) -> list[Finding]:
+        # The document's link reference definitions: its translations' links are read with them.
+        definitions = source_document(config, document).env.get("references")
+        findings = gate.check_catalog(
+            locale, [site], catalog, catalog_path, registry, definitions=definitions
+        )
         return [finding for finding in findings if finding.caveat == site.id]
 
     return check
@@ -503,7 +510,9 @@ def record_review(
             path=catalog_path,
             line=translation.line,
         )
-    failures = check(locale, site, catalog, catalog_path) if catalog is not None else []
+    failures = []
+    if catalog is not None:
+        failures = check(locale, document, site, catalog, catalog_path)
     if failures:
         raise ReviewError(
             f"the translation of {caveat!r} fails the automatic checks; fix it before review:\n"
