@@ -366,30 +366,39 @@ def _text(units: tuple[Unit, ...]) -> _Text:
     return found
 
 
-def _longest_at(
-    units: tuple[Unit, ...], i: int, phrasings: Iterable[Phrasing], language: str
-) -> int | None:
-    ends = [_match_from(units, i, p, language, False) for p in phrasings]
-    return max((end for end in ends if end is not None), default=None)
+def _longest_from(
+    units: tuple[Unit, ...], phrasings: Iterable[Phrasing], language: str
+) -> dict[int, int]:
+    """Unit index → where the longest of ``phrasings`` that starts there ends (:func:`find`
+    looks for each only where its first word is: most are in no given text)."""
+    longest: dict[int, int] = {}
+    for phrasing in phrasings:
+        for start, end in find(units, phrasing, language):
+            if end > longest.get(start, -1):
+                longest[start] = end
+    return longest
 
 
 def _negations(units: tuple[Unit, ...], lex: Lexicon) -> tuple[frozenset[int], ...]:
     """Per unit, the starts of the negations whose scope covers it (see lexicon.toml)."""
     covered: list[set[int]] = [set() for _ in units]
+    not_negation = _longest_from(units, lex.not_negation, lex.language)
+    negation_clause = _longest_from(units, lex.negation_clause, lex.language)
+    negation = _longest_from(units, lex.negation, lex.language)
     i = 0
     while i < len(units):
-        end = _longest_at(units, i, lex.not_negation, lex.language)
+        end = not_negation.get(i)
         if end is not None:
             i = end
             continue
-        end = _longest_at(units, i, lex.negation_clause, lex.language)
+        end = negation_clause.get(i)
         if end is not None:
             for k, unit in enumerate(units):
                 if unit.clause == units[i].clause and not i <= k < end:
                     covered[k].add(i)
             i = end
             continue
-        end = _longest_at(units, i, lex.negation, lex.language)
+        end = negation.get(i)
         if end is not None:
             for k in range(end, min(end + _SCOPE[lex.spaced], len(units))):
                 if units[k].clause != units[i].clause:
