@@ -386,6 +386,22 @@ def test_recording_refuses_a_translation_that_is_not_ready_and_touches_nothing(
     assert sorted(p.name for p in path.parent.iterdir()) == ["faq.toml"]
 
 
+def test_recording_reads_a_reference_link_with_the_documents_definitions(root):
+    """The automatic checks a review must pass read ``[text][label]`` as the page does: a link
+    to one of the document's definitions that the English does not link to is refused."""
+    faq = root / "source" / "faq.md"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n[shop]: https://shop.example/\n")
+    config = config_of(root)
+
+    def link_to_the_shop(entry):
+        entry.msgstr += " [Voir ici][shop]."
+
+    edit_entry(root, "fr", "faq", "faq-consult", link_to_the_shop)
+    with pytest.raises(rv.ReviewError, match="C015") as raised:
+        record(config, "fr", "faq", "faq-consult")
+    assert "link 'https://shop.example/'" in str(raised.value)
+
+
 def test_recording_never_truncates_the_file_when_the_write_fails(root, monkeypatch):
     config = config_of(root)
     record(config, "es", "article", "experimental-stage")
