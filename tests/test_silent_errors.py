@@ -141,3 +141,53 @@ def test_an_unexpected_os_error_names_its_file_on_one_line(
     assert result.code == 2
     assert result.err.startswith(f"{name!r}: error: ")
     assert result.err.count("\n") == 1
+
+
+# --- where a path leads --------------------------------------------------------------------------
+
+
+def _tree(root: pathlib.Path) -> list[pathlib.Path]:
+    """Files, folders, symlinks to each (inside, outside, dangling, chained, through '..')."""
+    (root / "project/locales/fr/LC_MESSAGES").mkdir(parents=True)
+    (root / "outside").mkdir()
+    (root / "project/locales/fr/LC_MESSAGES/a.po").write_text("")
+    (root / "outside/b.po").write_text("")
+    links = {
+        "project/locales/de": "fr",
+        "project/locales/fr/LC_MESSAGES/out.po": "../../../../outside/b.po",
+        "project/locales/fr/LC_MESSAGES/same.po": "a.po",
+        "project/locales/fr/LC_MESSAGES/chain.po": "same.po",
+        "project/locales/fr/LC_MESSAGES/dangling.po": "nowhere.po",
+        "project/locales/es": "../../outside",
+        "project/locales/loop": "loop",
+    }
+    for name, target in links.items():
+        (root / name).symlink_to(target)
+    return [
+        pathlib.Path(root / "project" / relative)
+        for relative in (
+            "locales/fr/LC_MESSAGES/a.po",
+            "locales/de/LC_MESSAGES/a.po",
+            "locales/de/LC_MESSAGES/out.po",
+            "locales/fr/LC_MESSAGES/chain.po",
+            "locales/fr/LC_MESSAGES/dangling.po",
+            "locales/fr/LC_MESSAGES/missing.po",
+            "locales/es/b.po",
+            "locales/es/../project/locales/fr/LC_MESSAGES/a.po",
+            "locales/fr/../de/LC_MESSAGES/./same.po",
+            "locales/nowhere/LC_MESSAGES/x.po",
+        )
+    ]
+
+
+def test_where_a_path_leads_is_what_resolve_says(tmp_path: pathlib.Path) -> None:
+    """``Config`` resolves each folder once and each file's last part itself: the same real
+    path as ``Path.resolve`` for every kind of symlink, in any order of asking."""
+    from locpipe.config import load_config
+
+    paths = _tree(tmp_path)
+    (tmp_path / "project/pyproject.toml").write_text("[tool.locpipe]\n")
+    for order in (paths, paths[::-1]):
+        config = load_config(tmp_path / "project")
+        for path in order:
+            assert config._real(path) == path.resolve(), path

@@ -1,4 +1,5 @@
-"""``locpipe --version`` loads only what the command line itself needs (issue 23: start-up).
+"""``locpipe --version``, and a build with nothing to do, load only what they need (issue 23:
+start-up, no-op rebuild).
 
 No time is asserted here (the benchmarks time it); what is checked is which heavy modules a
 fresh interpreter has loaded once ``--version`` has answered.
@@ -9,6 +10,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+from locpipe.cli import main
 
 HEAVY = ("numpy", "py3langid", "jinja2", "markdown_it", "selectolax", "nh3", "polib")
 
@@ -16,16 +20,33 @@ _PROBE = """
 import json, sys
 from locpipe import cli
 try:
-    cli.main(["--version"])
-except SystemExit:
-    pass
+    cli.main(sys.argv[1:])
+except SystemExit as exit:
+    print(exit.code)
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
 
-def test_version_loads_no_engine_model_or_templates() -> None:
+def loaded_by(*args: str) -> set[str]:
+    """The top-level modules a fresh interpreter has loaded once ``locpipe ARGS`` has answered."""
     result = subprocess.run(
-        [sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, check=True
     )
-    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_version_loads_no_engine_model_or_templates() -> None:
+    loaded = loaded_by("--version")
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_a_build_with_nothing_to_do_loads_no_engine(repository: Path) -> None:
+    assert main(["-C", str(repository), "build", "-q"]) == 0
+    loaded = loaded_by("-C", str(repository), "build")
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    # ... and a build with something to do does its work.
+    (repository / "source" / "article.md").write_text(
+        (repository / "source" / "article.md").read_text(encoding="utf-8") + "\nOne more line.\n",
+        encoding="utf-8",
+    )
+    assert {"markdown_it", "jinja2"} <= loaded_by("-C", str(repository), "build", "-q")

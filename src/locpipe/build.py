@@ -21,10 +21,9 @@ from typing import Any
 
 from locpipe import gate, meaning, review, typography
 from locpipe.catalog import stats
-from locpipe.config import Config
+from locpipe.config import UI_DOMAIN, Config
 from locpipe.fsio import (
     read_source,
-    remove_leftovers,
     replace_text,
     signals_deferred,
     staging_copy,
@@ -33,14 +32,8 @@ from locpipe.fsio import (
 from locpipe.gate import CaveatSite, Finding, Report
 from locpipe.gcpause import without_gc
 from locpipe.locales import direction, hreflang, is_pseudo
-from locpipe.manifest import (
-    MANIFEST,
-    Fingerprints,
-    fingerprints,
-    manifest_text,
-    read_manifest,
-    stale_pages,
-)
+from locpipe.manifest import MANIFEST, Changes, Fingerprints, manifest_text
+from locpipe.manifest import changes as what_changed
 from locpipe.page import (
     Head,
     PageContext,
@@ -66,7 +59,6 @@ from locpipe.render import (
     trusted_markup,
 )
 from locpipe.segment import Document, parse_document
-from locpipe.ui import UI_DOMAIN
 from locpipe.workers import file_size, run_tasks, tasks_for
 
 Progress = Callable[[str], None]
@@ -383,6 +375,7 @@ def build_site(
     jobs: int | None = None,
     progress: Progress | None = None,
     assemble: bool = False,
+    changes: Changes | None = None,
 ) -> BuildResult:
     """``locpipe build``: gate, then write every passing locale.
 
@@ -394,24 +387,17 @@ def build_site(
     ``assemble`` (``locpipe assemble``): build no target locale; make the source locale's pages
     if they are missing, then the switchers and the index from the locale folders that
     per-locale builds left in ``build/`` (collected there from a CI matrix's jobs).
+
+    ``changes``: :func:`~locpipe.manifest.changes` for ``locales``, when the caller has it.
     """
-    remove_leftovers(config.build)  # of runs killed before they could clean up (we hold the lock)
     if assemble:
         locales = []
-    targets = config.locales_present() if locales is None else locales
-    documents = config.documents()
+    changed = changes or what_changed(config, locales)
+    targets, documents, building = changed.targets, changed.documents, changed.building
+    previous, current, stale = changed.previous, changed.current, changed.stale
     jobs = jobs or os.cpu_count() or 1
-    result = BuildResult(config.relative(config.build))
-    if not config.require_review:
-        result.notices.append(review.REVIEWS_OFF)
-    manifest = read_manifest(config.build) if config.build.is_dir() else {}
-    previous: dict[str, dict[str, Any]] = manifest.get("pages", {})
-    building = list(targets)
-    if not locales or not (config.build / config.source_locale).is_dir():
-        building.insert(0, config.source_locale)
-    current = fingerprints(config, building, documents)
-    stale = stale_pages(config.build, building, documents, current, previous)
-    if not assemble and not any(stale.values()) and not manifest.get("failed"):
+    result = BuildResult(config.relative(config.build), notices=config.notices())
+    if not assemble and changed.none:
         result.up_to_date = True
         return result
     registry = _load_registry(config)

@@ -355,11 +355,19 @@ def _check(args: argparse.Namespace, config: Config) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
+    # What changed is found before the engine is imported: a build with nothing to do answers
+    # in the time it takes to hash its inputs.
+    from locpipe.manifest import changes
+
+    locales = _locales(args)
+    changed = changes(config, locales)
+    if changed.none:
+        return _up_to_date(args, config.notices(), config.relative(config.build))
     from locpipe import build
 
     progress = not args.quiet and (args.verbose or sys.stderr.isatty())
     result = build.build_site(
-        config, _locales(args), jobs=args.jobs, progress=_say if progress else None
+        config, locales, jobs=args.jobs, progress=_say if progress else None, changes=changed
     )
     return _built(args, result)
 
@@ -377,12 +385,10 @@ def _built(args: argparse.Namespace, result: build.BuildResult) -> int:
     """What a build did, on stderr; its exit status."""
     from locpipe import gate
 
+    if result.up_to_date:
+        return _up_to_date(args, result.notices, result.build)
     for notice in result.notices:
         _say(f"notice: {notice}")
-    if result.up_to_date:
-        if not args.quiet:
-            _say(f"{result.build}/ is up to date: nothing changed")
-        return EXIT_OK
     for locale, findings in result.failed.items():
         for finding in findings:
             _say(str(finding))
@@ -399,6 +405,14 @@ def _built(args: argparse.Namespace, result: build.BuildResult) -> int:
             f"the rest unchanged){withheld}; {len(result.published)} published"
         )
     return EXIT_OK if result.passed else EXIT_FAILED
+
+
+def _up_to_date(args: argparse.Namespace, notices: list[str], shown: str) -> int:
+    for notice in notices:
+        _say(f"notice: {notice}")
+    if not args.quiet:
+        _say(f"{shown}/ is up to date: nothing changed")
+    return EXIT_OK
 
 
 def _review(args: argparse.Namespace, config: Config) -> int:

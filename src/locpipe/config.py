@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,25 @@ from babel.core import get_global
 from locpipe.errors import ConfigError
 from locpipe.locales import PSEUDO_ALIASES, PSEUDO_LOCALE
 from locpipe.model import FLAVORS, Flavor
+
+UI_DOMAIN = "ui"
+"""The gettext domain of the page templates' own strings (``locales/<locale>/LC_MESSAGES/ui.po``)."""
+TEMPLATES = Path(__file__).parent / "templates"
+"""The package's page templates; a project overrides any of them in its own ``templates/``."""
+REVIEWS_OFF = (
+    "review rules are off (require-review = false in [tool.locpipe]): "
+    "caveats are published without a human review of their translation"
+)
+"""What every check and build says while ``require-review`` is false."""
+
+
+def template_files(override: Path | None = None) -> list[tuple[str, Path]]:
+    """(name shown in references, path) of every template, a project's overrides winning."""
+    found: dict[str, Path] = {path.name: path for path in sorted(TEMPLATES.glob("*.html"))}
+    if override is not None and override.is_dir():
+        found.update({path.name: path for path in sorted(override.glob("*.html"))})
+    return [(f"templates/{name}", path) for name, path in sorted(found.items())]
+
 
 _DEFAULTS = {
     "source": "source",
@@ -49,6 +69,10 @@ class Config:
     _real_paths: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
     """Paths resolved through their symlinks, once per path for the life of this value (one
     command): a build asks for a catalog's path a few times per page."""
+
+    def notices(self) -> list[str]:
+        """What every check and build of this project must tell its user (review rules off)."""
+        return [] if self.require_review else [REVIEWS_OFF]
 
     def documents(self) -> list[str]:
         """The source documents' names (``article``, ``guide/intro``), sorted."""
@@ -107,9 +131,17 @@ class Config:
         return self._real(path).is_relative_to(self._real(folder))
 
     def _real(self, path: Path) -> Path:
+        """``path.resolve()``, each folder resolved once: a path whose last part is no symlink
+        is its folder's real path and that name (a build asks for thousands of files in a few
+        folders, and ``resolve`` looks at every part of every path)."""
         real = self._real_paths.get(path)
         if real is None:
-            real = self._real_paths[path] = path.resolve()
+            parent = path.parent
+            if parent == path or path.name in ("", ".", "..") or os.path.islink(path):
+                real = path.resolve()
+            else:
+                real = self._real(parent) / path.name
+            self._real_paths[path] = real
         return real
 
     def locales_present(self) -> list[str]:

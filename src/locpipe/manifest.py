@@ -7,12 +7,13 @@ import hashlib
 import importlib.metadata
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from locpipe.config import Config
+from locpipe.config import UI_DOMAIN, Config, template_files
+from locpipe.fsio import remove_leftovers
 from locpipe.registry import REGISTRY_NAME
-from locpipe.ui import UI_DOMAIN, template_files
 from locpipe.version import __version__
 
 MANIFEST = ".locpipe-manifest.json"
@@ -117,3 +118,45 @@ def stale_pages(
         }
         for locale in locales
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a build has to make, found with no more than this module loads: a build with
+    nothing to do answers before the engine is imported."""
+
+    targets: list[str]
+    """The target locales asked for."""
+    documents: list[str]
+    building: list[str]
+    """The locales this run builds: the targets, the source locale first when it is made too."""
+    previous: dict[str, dict[str, Any]]
+    """The last build's pages, as its manifest keeps them."""
+    withheld: bool
+    """The last build withheld a locale (its gate is run again, whatever changed)."""
+    current: Fingerprints
+    stale: dict[str, set[str]]
+    """locale → the documents whose page must be made again."""
+
+    @property
+    def none(self) -> bool:
+        """Nothing changed since the last build, and it published every locale."""
+        return not self.withheld and not any(self.stale.values())
+
+
+def changes(config: Config, locales: list[str] | None) -> Changes:
+    """What a build of ``locales`` (None: every target locale; none: the source locale only)
+    has to make. It first removes what killed runs left beside ``build/`` (the caller holds
+    the project lock), which may put the last build back in place."""
+    remove_leftovers(config.build)
+    targets = config.locales_present() if locales is None else locales
+    documents = config.documents()
+    manifest = read_manifest(config.build) if config.build.is_dir() else {}
+    building = list(targets)
+    if not locales or not (config.build / config.source_locale).is_dir():
+        building.insert(0, config.source_locale)
+    current = fingerprints(config, building, documents)
+    previous: dict[str, dict[str, Any]] = manifest.get("pages", {})
+    stale = stale_pages(config.build, building, documents, current, previous)
+    withheld = bool(manifest.get("failed"))
+    return Changes(targets, documents, building, previous, withheld, current, stale)

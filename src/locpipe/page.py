@@ -17,7 +17,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from locpipe import review
-from locpipe.config import Config
+from locpipe.config import UI_DOMAIN, Config
 from locpipe.errors import ConfigError
 from locpipe.locales import direction, hreflang, is_pseudo, language_of, native_name
 from locpipe.model import Message
@@ -26,7 +26,7 @@ from locpipe.pofile import PoFile
 from locpipe.project import read_catalog
 from locpipe.render import RenderedPage
 from locpipe.segment import Document
-from locpipe.ui import UI_DOMAIN, CatalogTranslations
+from locpipe.ui import CatalogTranslations
 
 Head = tuple[Message | None, Message | None]
 """The messages a page takes its title and its description from (either may be missing)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 
 from locpipe import catalog as catalogs
-from locpipe.config import Config, normalize_locale
+from locpipe.config import UI_DOMAIN, Config, normalize_locale, template_files
 from locpipe.errors import CatalogError, ConfigError
 from locpipe.fsio import (
     StagedWrites,
@@ -32,7 +32,7 @@ from locpipe.plurals import catalog_plural_forms
 from locpipe.pofile import PoFile, encode_po, format_po, parse_po
 from locpipe.pseudo import pseudo_catalog
 from locpipe.segment import Document, parse_document
-from locpipe.ui import UI_DOMAIN, template_files, ui_template
+from locpipe.ui import ui_template
 
 
 def timestamp() -> str:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from locpipe import signing
 from locpipe.catalog import key_of
-from locpipe.config import Config
+from locpipe.config import REVIEWS_OFF, Config
 from locpipe.errors import ConfigError
 from locpipe.fsio import decode_utf8, read_bytes, write_atomic
 from locpipe.gate import CaveatSite, Finding, caveat_sites
@@ -61,12 +61,6 @@ from locpipe.reviewfile import (
     translation_digest,
     with_record,
 )
-
-REVIEWS_OFF = (
-    "review rules are off (require-review = false in [tool.locpipe]): "
-    "caveats are published without a human review of their translation"
-)
-
 
 # --- judging the records of one document in one locale -------------------------------------------
 

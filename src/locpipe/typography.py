@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from locpipe.config import Config
+from locpipe.config import UI_DOMAIN, Config
 from locpipe.locales import base_language, language_of
 from locpipe.pofile import PoFile
 from locpipe.project import read_catalog
-from locpipe.ui import UI_DOMAIN
 
 #: Full-width punctuation whose glyph carries its own space.
 FULL_WIDTH = "：；，。、！？）」』】〕〉》"

@@ -18,19 +18,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from markupsafe import Markup
 
 from locpipe.catalog import template_header
+from locpipe.config import UI_DOMAIN
 from locpipe.pofile import PoEntry, PoFile
 
-UI_DOMAIN = "ui"
-TEMPLATES = Path(__file__).parent / "templates"
 _COMMENT_TAGS = ("Translators:",)
-
-
-def template_files(override: Path | None = None) -> list[tuple[str, Path]]:
-    """(name shown in references, path) of every template, a project's overrides winning."""
-    found: dict[str, Path] = {path.name: path for path in sorted(TEMPLATES.glob("*.html"))}
-    if override is not None and override.is_dir():
-        found.update({path.name: path for path in sorted(override.glob("*.html"))})
-    return [(f"templates/{name}", path) for name, path in sorted(found.items())]
 
 
 def ui_template(files: list[tuple[str, Path]], *, creation_date: str) -> PoFile:
