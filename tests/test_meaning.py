@@ -3,12 +3,15 @@ gate, and every faithful one passes (each run through the real catalog check).""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from locpipe import gate, meaning
 from locpipe.pofile import parse_po
@@ -97,10 +100,32 @@ def test_the_same_text_with_invisible_characters_gets_the_same_verdict():
         ("texto \u202e oculto", "U+202E"),
         ("texto &#x202E; oculto", "U+202E"),
         ("نص &rlm; مخفي", "U+200F"),
+        ("texto &#8238; oculto", "U+202E"),
+        ("texto &#x202e oculto", "U+202E"),  # no semicolon: still decoded
+        ("a&nbsp;&lrm;b", "U+200E"),
     ],
 )
 def test_bidi_controls_are_refused_also_as_entities(msgstr, expected):
     assert expected in (meaning.bidi_controls("text", msgstr) or "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", " ", "&", "#", "x", "lrm", "rlm", "LRM", ";", "&nbsp;", "8206", "200f", "20"]
+            + ["&#", "&#x", "&lrm;", "&rlm;", "&#8207;", "&#x202E", "&#0008294;", "&amp;lrm;"]
+            + sorted(meaning.BIDI_CONTROLS)
+        )
+        | st.characters(),
+        max_size=12,
+    ).map("".join)
+)
+def test_no_text_that_decodes_to_a_bidi_control_escapes_the_quick_look(text):
+    """The quick look (:func:`meaning.may_hold_bidi_controls`) lets through every text in
+    which decoding character references shows a bidi control."""
+    if any(char in meaning.BIDI_CONTROLS for char in html.unescape(text)):
+        assert meaning.may_hold_bidi_controls(text)
 
 
 def test_every_code_is_documented():

@@ -615,6 +615,8 @@ def _bidi_controls(locale: str, catalog: PoFile | None, catalog_path: str) -> li
     """C038 for every translated entry of ``catalog``, caveat or not."""
     findings = []
     for entry in catalog.entries if catalog else []:
+        if entry.msgid_plural is None and not meaning.may_hold_bidi_controls(entry.msgstr):
+            continue  # nearly every entry: one scan in C
         if not entry.translated():
             continue
         msgid, msgstrs = _english_and_translations(entry)
@@ -653,6 +655,8 @@ def check_untrusted(
     seen = seen or {}
     findings = []
     for entry in catalog.entries if catalog else []:
+        if entry.msgid_plural is None and not _may_hold_links_or_html(entry.msgstr):
+            continue  # most entries: what the rules look at needs a "[" or a "<"
         if not entry.translated():
             continue
         msgid, msgstrs = _english_and_translations(entry)

@@ -781,13 +781,21 @@ BIDI_CONTROLS = frozenset(
 )
 
 
-_BIDI_OR_REFERENCE = re.compile("[&" + "".join(sorted(BIDI_CONTROLS)) + "]")
-"""A bidi control, or an ``&`` that may start a character reference to one."""
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def may_hold_bidi_controls(text: str) -> bool:
+    """Whether ``text`` may hold a bidi control, or a character reference that may be one:
+    numeric, or one of the two names HTML gives one (an ``&nbsp;`` is no reason to decode a
+    text). Scans in C only."""
+    if _BIDI.search(text) is not None:
+        return True
+    return "&" in text and ("&#" in text or "&lrm;" in text or "&rlm;" in text)
 
 
 def bidi_controls(msgid: str, msgstr: str) -> str | None:
     """C038 bidi control characters (they can show a text mirrored or reordered)."""
-    if _BIDI_OR_REFERENCE.search(msgstr) is None:
+    if not may_hold_bidi_controls(msgstr):
         return None  # nearly every translation: one scan in C instead of two in Python
     found = sorted({f"U+{ord(c):04X}" for c in html.unescape(msgstr) if c in BIDI_CONTROLS})
     source = {f"U+{ord(c):04X}" for c in html.unescape(msgid) if c in BIDI_CONTROLS}
