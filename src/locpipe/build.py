@@ -23,7 +23,6 @@ from locpipe import gate, meaning, review, typography
 from locpipe.catalog import stats
 from locpipe.config import UI_DOMAIN, Config
 from locpipe.fsio import (
-    read_source,
     replace_text,
     signals_deferred,
     staging_copy,
@@ -48,6 +47,7 @@ from locpipe.page import (
     title_and_description,
 )
 from locpipe.pofile import PoFile
+from locpipe.project import parse_source
 from locpipe.registry import REGISTRY_NAME, CaveatSpec, load_registry
 from locpipe.render import (
     LocalizedDocument,
@@ -58,7 +58,7 @@ from locpipe.render import (
     translations_of,
     trusted_markup,
 )
-from locpipe.segment import Document, parse_document
+from locpipe.segment import Document
 from locpipe.workers import file_size, run_tasks, tasks_for
 
 Progress = Callable[[str], None]
@@ -163,15 +163,6 @@ class Plan:
     """Where pages are written; None: nowhere (``locpipe check``)."""
 
 
-def parse_source(config: Config, name: str, *, inline: bool = True) -> Document:
-    """The source document ``name``, parsed (``inline``: its pages will be rendered)."""
-    path = config.source_path(name)
-    shown = config.relative(path)
-    return parse_document(
-        read_source(path, shown_as=shown), path=shown, flavor=config.flavor, inline=inline
-    )
-
-
 def build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOutcome:
     """Parse one source once, then localize, render and gate its page in each of ``locales``;
     write each page to the staging folder (if any) as soon as it is made."""
@@ -217,7 +208,7 @@ class SourceDocument:
 
 def read_document(config: Config, name: str) -> SourceDocument:
     """Source document ``name``: parsed, its caveats, its title and description, its markup."""
-    source = parse_source(config, name)
+    source = parse_source(config, name, inline=True)
     return SourceDocument(
         name,
         source,
@@ -499,7 +490,7 @@ def _check_registry(
     sites = {
         name: outcomes[name].sites
         if name in outcomes
-        else gate.caveat_sites(parse_source(config, name, inline=False).messages)
+        else gate.caveat_sites(parse_source(config, name).messages)
         for name in documents
     }
     registry = gate.check_registry(config, sites, registry)

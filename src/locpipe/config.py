@@ -16,7 +16,8 @@ from locpipe.locales import PSEUDO_ALIASES, PSEUDO_LOCALE
 from locpipe.model import FLAVORS, Flavor
 
 UI_DOMAIN = "ui"
-"""The gettext domain of the page templates' own strings (``locales/<locale>/LC_MESSAGES/ui.po``)."""
+"""The gettext domain of the page templates' own strings
+(``locales/<locale>/LC_MESSAGES/ui.po``)."""
 TEMPLATES = Path(__file__).parent / "templates"
 """The package's page templates; a project overrides any of them in its own ``templates/``."""
 REVIEWS_OFF = (

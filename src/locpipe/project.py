@@ -54,14 +54,17 @@ class Outcome:
 
 
 def source_messages(config: Config, document: str) -> list[Message]:
-    return source_document(config, document).messages
+    return parse_source(config, document).messages
 
 
-def source_document(config: Config, document: str) -> Document:
-    """Source document ``document``, read and parsed (its messages, its link definitions)."""
-    path = config.source_path(document)
+def parse_source(config: Config, name: str, *, inline: bool = False) -> Document:
+    """The source document ``name``, read and parsed (``inline``: its pages will be rendered,
+    so every unit's inline content is parsed now)."""
+    path = config.source_path(name)
     shown = config.relative(path)
-    return parse_document(read_source(path, shown_as=shown), path=shown, flavor=config.flavor)
+    return parse_document(
+        read_source(path, shown_as=shown), path=shown, flavor=config.flavor, inline=inline
+    )
 
 
 def domains(config: Config) -> list[str]:

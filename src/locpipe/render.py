@@ -90,9 +90,9 @@ class RenderedPage:
     sanitizer changed nothing (it is then :attr:`body`)."""
     markup: dict[str, tuple[Markup, ...]] = field(default_factory=dict)
     """:func:`inline_markup` of translated texts and of their English (with the definitions
-    each uses, :func:`references_used`), read from this page's own parse of them and its source's where that parse is bound to find the same (see
-    :func:`_markup_read`): the gate's untrusted-markup rules take it from here instead of
-    parsing each text again."""
+    each uses, :func:`references_used`), read from this page's own parse of them and its
+    source's where that parse is bound to find the same (see :func:`_markup_read`): the gate's
+    untrusted-markup rules take it from here instead of parsing each text again."""
 
 
 def render_page(
@@ -421,11 +421,17 @@ def inline_markup(
     # and join adjacent text tokens, neither of which changes the markup (a fifth of the time).
     md = make_markup_parser(flavor)
     children: list[Token] = []
-    env = {
+    md.inline.parse(text, md, _env(references), children)
+    return tuple(markup_of(children))
+
+
+def _env(references: References) -> dict[str, object]:
+    """A parse's environment holding ``references`` as markdown-it's reference rule keeps them."""
+    if not references:
+        return {}
+    return {
         "references": {label: {"href": href, "title": title} for label, href, title in references}
     }
-    md.inline.parse(text, md, env if references else {}, children)
-    return tuple(markup_of(children))
 
 
 #: What raw HTML that a translation added keeps once sanitized: inline formatting only. No

@@ -441,7 +441,7 @@ def gate_check(config: Config) -> AutomaticCheck:
     """The gate's catalog rules, as :func:`record_review` wants them: the findings of one
     caveat (its entries' rules and the untrusted-markup rules on those entries)."""
     from locpipe import gate
-    from locpipe.project import source_document
+    from locpipe.project import parse_source
     from locpipe.registry import REGISTRY_NAME, load_registry
 
     path = config.source / REGISTRY_NAME
@@ -451,7 +451,7 @@ def gate_check(config: Config) -> AutomaticCheck:
         locale: str, document: str, site: CaveatSite, catalog: PoFile, catalog_path: str
     ) -> list[Finding]:
         # The document's link reference definitions: its translations' links are read with them.
-        definitions = source_document(config, document).env.get("references")
+        definitions = parse_source(config, document).env.get("references")
         findings = gate.check_catalog(
             locale, [site], catalog, catalog_path, registry, definitions=definitions
         )
