@@ -8,10 +8,19 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from locpipe.cli import main
-from locpipe.page import before_value, labelled_callouts, terms, terms_kept_whole
+from locpipe.page import (
+    _SHORT_LTR_RUN,
+    _terms_kept_whole_by_pieces,
+    before_value,
+    labelled_callouts,
+    terms,
+    terms_kept_whole,
+)
 from locpipe.pofile import PoEntry, PoFile, encode_po, parse_po
 from locpipe.pseudo import PAD, PAD_RUN, pseudo_translate
 from locpipe.render import visible_text
@@ -57,6 +66,52 @@ def test_hyphenated_abbreviations_are_kept_whole_and_the_text_is_unchanged():
     assert "UC-MSC-Stammzelltherapie" in kept and '"term">T-cells' not in kept
     assert 'title="UC-MSC"' in kept and "<code>UC-MSC</code>" in kept
     assert re.sub(r"<[^>]+>", "", kept) == re.sub(r"<[^>]+>", "", body)
+
+
+# Pieces of a rendered body where terms are, and are not, looked for: tags with and without
+# terms in their attributes, isolated runs, text with hyphens in every position.
+_BODY_PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        '<a href="/UC-MSC-2">',
+        '<p title="UC-MSC">',
+        "</a>",
+        '<bdi dir="ltr">',
+        "</bdi>",
+        '<bdi dir="ltr">UC-MSC</bdi>',
+        '<bdi dir="ltr">A-B C-D</bdi>',
+        "<br />",
+        "&lt;",
+        "&gt;",
+        " ",
+        "-",
+        "UC-MSC",
+        "UC-MSCs",
+        "COVID-19",
+        "ABCDEFG-HI",
+        "ABCDEF-GH",
+        "x-AB-CD",
+        "T-Zellen",
+        "A-B-C-D-E",
+        "1-2",
+        "-A-",
+        "a",
+        "Ab1-AB",
+        "UC",
+        "MSC",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_BODY_PIECES, max_size=24).map("".join))
+@example('<p>UC-MSC and <bdi dir="ltr" class="term">T-X</bdi> <a title="A-B">A-B</a></p>')
+def test_terms_are_found_in_a_body_as_they_are_between_its_tags(body):
+    """The quick search from each hyphen finds the terms that splitting the body at its tags
+    and searching each text finds (the way a body with raw-text elements is still read)."""
+    ltr = _SHORT_LTR_RUN.sub(r'<bdi dir="ltr" class="term">\1</bdi>', body)
+    assert terms_kept_whole(body) == _terms_kept_whole_by_pieces(ltr)
 
 
 def test_short_isolated_ltr_runs_in_rtl_text_do_not_break():

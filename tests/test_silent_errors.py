@@ -81,15 +81,15 @@ def test_a_source_symlink_inside_the_project_is_a_document(project: Project) -> 
 def test_a_full_disk_during_build_names_the_file(
     project: Project, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
-    write_text = pathlib.Path.write_text
+    open_path = pathlib.Path.open
 
-    def full_disk(path: pathlib.Path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if path.as_posix().endswith("/" + failing):
+    def full_disk(path: pathlib.Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if path.as_posix().endswith("/" + failing) and set(mode) & set("wxa+"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        return write_text(path, *args, **kwargs)
+        return open_path(path, mode, *args, **kwargs)
 
     shutil.copy(ROOT / "source" / "caveats.toml", project.path("source/caveats.toml"))
-    monkeypatch.setattr(pathlib.Path, "write_text", full_disk)
+    monkeypatch.setattr(pathlib.Path, "open", full_disk)
     result = project.run("build", "-q", "--jobs", "1")
     assert result.code == 2
     assert result.err == f"build/{failing}: error: cannot write: No space left on device\n"

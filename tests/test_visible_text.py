@@ -91,3 +91,28 @@ def test_visible_text(page: str, seen: str, callout: str | None) -> None:
     text = visible_text(page)
     assert text.page == seen
     assert text.callouts.get("k") == callout
+
+
+def _every_text(seen: str) -> set[str]:
+    return {
+        seen[start:end] for start in range(len(seen)) for end in range(start + 1, len(seen) + 1)
+    }
+
+
+@pytest.mark.parametrize(("page", "seen", "callout"), CASES.values(), ids=CASES.keys())
+def test_a_text_shows_in_its_callout_and_on_the_page(
+    page: str, seen: str, callout: str | None
+) -> None:
+    """``shows`` answers, without reading the whole page where one callout is enough, what
+    looking in the callouts and then in the page answers: for every piece of either (a text
+    across two callouts of one caveat is in their joined text, not on the page)."""
+    for text in _every_text(seen) | _every_text(callout or "") | {"", "nowhere"}:
+        expected = bool(text) and text in (callout or "") and text in seen
+        assert visible_text(page).shows(text, "k") == expected, text
+
+
+def test_a_text_across_two_callouts_of_a_caveat_does_not_show():
+    text = visible_text(f"{CALLOUT}Do not</div><p>ever</p>{CALLOUT}stop.</div>")
+    assert text.callouts["k"] == "Do notstop."
+    assert not text.shows("notstop", "k")
+    assert text.shows("Do not", "k") and text.shows("stop.", "k")

@@ -70,6 +70,10 @@ class Config:
     _real_paths: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
     """Paths resolved through their symlinks, once per path for the life of this value (one
     command): a build asks for a catalog's path a few times per page."""
+    _catalog_paths: dict[tuple[str, str], Path] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    """:meth:`catalog_path`'s answers, checked once each (four times per page otherwise)."""
 
     def notices(self) -> list[str]:
         """What every check and build of this project must tell its user (review rules off)."""
@@ -110,9 +114,13 @@ class Config:
         return self._confined(self.locales / f"{document}.pot", self.locales)
 
     def catalog_path(self, locale: str, document: str) -> Path:
-        return self._confined(
-            self.locales / locale / "LC_MESSAGES" / f"{document}.po", self.locales
-        )
+        path = self._catalog_paths.get((locale, document))
+        if path is None:
+            path = self._confined(
+                self.locales / locale / "LC_MESSAGES" / f"{document}.po", self.locales
+            )
+            self._catalog_paths[(locale, document)] = path
+        return path
 
     def reviews_path(self, locale: str, document: str) -> Path:
         """The review records of ``document``'s caveats in ``locale``."""

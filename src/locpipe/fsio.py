@@ -331,8 +331,13 @@ def replace_text(path: Path, text: str) -> None:
     :raises LocpipeError: naming the file as it will be called once in place (a full disk).
     """
     try:
-        path.unlink(missing_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            written = path.open("x", encoding="utf-8")  # one call where the file is new
+        except FileExistsError:  # a link to the last build's file: never write through it
+            path.unlink()
+            written = path.open("x", encoding="utf-8")
+        with written:
+            written.write(text)
     except OSError as failure:
         raise _cannot_write(failure, _shown_staged(path)) from failure
 

@@ -33,7 +33,6 @@ from locpipe.render import (
     Markup,
     References,
     RenderedPage,
-    VisibleText,
     inline_markup,
     plain_text,
     read_inline,
@@ -871,9 +870,9 @@ def check_page(
                 continue  # no translation: reported by the catalog rules
             text = rendered.texts.get((message.line, message.msgid), "")
             problem = None
-            if not _shown(text, site.id, built):
+            if not built.shows(text, site.id):
                 problem = "the translated caveat is not visible on the built page"
-            elif not _shown(text, site.id, unsanitized):
+            elif not unsanitized.shows(text, site.id):
                 problem = (
                     "the translated caveat is not visible on the built page without the "
                     "sanitizer: the translation hides it"
@@ -881,10 +880,6 @@ def check_page(
             if problem is not None:
                 findings.append(Finding("C010", locale, site.id, page_path, message.line, problem))
     return findings
-
-
-def _shown(text: str, caveat: str, seen: VisibleText) -> bool:
-    return bool(text) and text in seen.callouts.get(caveat, "") and text in seen.page
 
 
 def check_registry(

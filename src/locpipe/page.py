@@ -10,9 +10,11 @@ import os
 import re
 import weakref
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -32,6 +34,33 @@ Head = tuple[Message | None, Message | None]
 """The messages a page takes its title and its description from (either may be missing)."""
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process, not once per locale's environment: every
+    environment :func:`_environment` makes compiles a template to the same code (the same
+    options, extension and filters), keyed by the template's file and checked against its
+    source (an edited template is compiled again)."""
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[str, bool], tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self._code.get(self._key(bucket))
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.code is not None:
+            self._code[self._key(bucket)] = (bucket.checksum, bucket.code)
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple[str, bool]:
+        # ``{% trans %}`` compiles differently with new-style gettext.
+        return bucket.key, bool(getattr(bucket.environment, "newstyle_gettext", False))
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def _environment(config: Config) -> jinja2.Environment:
     # A project may override the templates by putting its own in templates/ at its root.
     loaders: list[jinja2.BaseLoader] = []
@@ -46,6 +75,7 @@ def _environment(config: Config) -> jinja2.Environment:
         # to look at every template file's time on every page.
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=_COMPILED,
     )
     env.filters["before_value"] = before_value
     env.filters["terms"] = terms
@@ -299,6 +329,9 @@ _TERM = re.compile(r"(?<![\w-])[A-Z0-9]{1,6}(?:-[A-Z0-9]{1,6})+s?(?![\w-])")
 # Where a term may be (five times quicker to look for than a term, which asserts what is around
 # it at every character).
 _TERM_CANDIDATE = re.compile(r"[A-Z0-9]-[A-Z0-9]")
+# The hyphen of a candidate (a literal first: the search skips to each hyphen).
+_TERM_HYPHEN = re.compile(r"-(?<=[A-Z0-9]-)[A-Z0-9]")
+_TERM_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW_TEXT = re.compile(r"<(script|style|textarea|title|pre|code)\b", re.IGNORECASE)
 
@@ -311,6 +344,35 @@ def terms_kept_whole(body: str) -> str:
     if _TERM_CANDIDATE.search(body) is None and _SHORT_LTR_RUN.search(body) is None:
         return body  # nothing to keep whole anywhere, tags included
     body = _SHORT_LTR_RUN.sub(r'<bdi dir="ltr" class="term">\1</bdi>', body)
+    if _RAW_TEXT.search(body):
+        return _terms_kept_whole_by_pieces(body)
+    # No raw-text element: a term is looked for only where a hyphen is between two of its
+    # letters, from the start of the letters before it (where every term starts), unless the
+    # nearest ``<`` or ``>`` before it is a ``<`` (in a tag: an attribute value holds neither
+    # unescaped) or ends an isolated run kept whole already.
+    kept = []
+    end = 0
+    for hyphen in _TERM_HYPHEN.finditer(body):
+        start = hyphen.start()
+        if start < end:
+            continue  # in the term before
+        opened = body.rfind(">", 0, start)
+        if body.rfind("<", 0, start) > opened or body.endswith('class="term">', 0, opened + 1):
+            continue
+        first = start - 1
+        while first > opened + 1 and start - first < 7 and body[first - 1] in _TERM_LETTERS:
+            first -= 1
+        term = _TERM.match(body, first)
+        if term is not None:
+            kept += [body[end:first], '<span class="term">', term.group(), "</span>"]
+            end = term.end()
+    kept.append(body[end:])
+    return "".join(kept)
+
+
+def _terms_kept_whole_by_pieces(body: str) -> str:
+    """:func:`terms_kept_whole`'s hyphenated abbreviations, in a body that may have raw-text
+    elements (whose text is left as it is): the body split at its tags."""
     pieces = _TAG.split(body)
     raw = False
     for index, piece in enumerate(pieces):

@@ -633,12 +633,44 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True, slots=True)
 class VisibleText:
-    """The text of a page as a reader sees it."""
+    """The text of a page as a reader sees it: inside each caveat callout, and overall
+    (:attr:`page`, read from the page when first asked for)."""
 
-    page: str
-    callouts: dict[str, str]
+    __slots__ = ("_callouts", "_page", "_pieces", "_tree")
+
+    def __init__(
+        self, pieces: dict[str, list[str]], tree: LexborHTMLParser | None = None, page: str = ""
+    ) -> None:
+        self._pieces = pieces
+        self._callouts: dict[str, str] | None = None
+        self._tree = tree
+        self._page = page if tree is None else None
+
+    @property
+    def callouts(self) -> dict[str, str]:
+        """caveat id → the text of its callouts, one after the other."""
+        if self._callouts is None:
+            self._callouts = {key: _squeeze("".join(parts)) for key, parts in self._pieces.items()}
+        return self._callouts
+
+    @property
+    def page(self) -> str:
+        """Every word the page shows."""
+        if self._page is None:
+            root = self._tree.root if self._tree is not None else None
+            self._page = _squeeze(root.text() if root is not None else "")
+            self._tree = None
+        return self._page
+
+    def shows(self, text: str, caveat: str) -> bool:
+        """Whether ``text`` shows inside the callouts of ``caveat``, and on the page."""
+        if not text:
+            return False
+        # The text of one callout, squeezed, is part of the page's: no need to read the page.
+        if any(text in _squeeze(part) for part in self._pieces.get(caveat, ())):
+            return True
+        return text in self.callouts.get(caveat, "") and text in self.page
 
 
 def visible_text(page_html: str) -> VisibleText:
@@ -655,16 +687,13 @@ def visible_text(page_html: str) -> VisibleText:
     outermost = [node for node in hiding if not _inside(node, hidden_ids)]
     if any(node.parent is None or node.tag == "html" for node in outermost):
         # "<html hidden>" anywhere gives the root element its attribute: nothing shows.
-        return VisibleText(page="", callouts={})
+        return VisibleText({})
     for node in outermost:
         node.decompose()
-    callouts: dict[str, list[str]] = {}
+    pieces: dict[str, list[str]] = {}
     for node in tree.css("[data-caveat]"):
-        callouts.setdefault(node.attributes["data-caveat"] or "", []).append(node.text())
-    return VisibleText(
-        page=_squeeze(tree.root.text() if tree.root is not None else ""),
-        callouts={key: _squeeze("".join(parts)) for key, parts in callouts.items()},
-    )
+        pieces.setdefault(node.attributes["data-caveat"] or "", []).append(node.text())
+    return VisibleText(pieces, tree)
 
 
 def _inside(node: LexborNode, ids: set[int]) -> bool:
