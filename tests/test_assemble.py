@@ -4,6 +4,7 @@ the locales that passed."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -118,3 +119,93 @@ def test_a_ci_matrix_of_per_locale_jobs_assembles_into_one_whole_site(
     assert index_locales(collected) == sorted(passing)
     for locale in passing:
         assert switcher(collected / locale / "article.html") == tags(passing), locale
+
+
+def pages(build: Path) -> dict[str, str]:
+    return {
+        page.relative_to(build).as_posix(): page.read_text(encoding="utf-8")
+        for page in sorted(build.glob("*/*.html"))
+    }
+
+
+def test_an_assembled_site_is_the_site_one_build_makes(repository: Path, tmp_path: Path):
+    """Per-locale builds, then `assemble`: every page is byte for byte the page one build of
+    every locale makes (switchers made again around bodies kept in the pages)."""
+    whole = tmp_path / "whole"
+    shutil.copytree(repository, whole)
+    assert run(whole, "build") == 0
+    for locale in ["fr", "ar", "de"]:
+        assert run(repository, "build", "--locale", locale) == 0
+    for locale in SHIPPED:
+        assert run(repository, "build", "--locale", locale) == 0
+    assert run(repository, "assemble") == 0
+    assert pages(repository / "build") == pages(whole / "build")
+
+
+def test_a_page_relinked_twice_is_the_page_made_once(repository: Path, tmp_path: Path):
+    """A switcher made again, then again once the other locale fails: the page is what a build
+    of its locale alone makes (where each build reads the body from the page the last made)."""
+    alone = tmp_path / "alone"
+    shutil.copytree(repository, alone)
+    assert run(alone, "build", "--locale", "ar") == 0
+    assert run(repository, "build", "--locale", "ar") == 0
+    assert run(repository, "build", "--locale", "de") == 0
+    assert switcher(repository / "build" / "ar" / "article.html") == tags(["en", "ar", "de"])
+    break_caveat(repository, "de")
+    assert run(repository, "build", "--locale", "de") == 1
+    assert pages(repository / "build") == pages(alone / "build")
+
+
+def test_contexts_kept_by_an_earlier_version_are_read(repository: Path):
+    """A build folder from before `.locpipe-pages.json` (a JSON file per page, with its body,
+    and linked.txt): its pages are relinked from their own contexts, then kept the new way."""
+    assert run(repository, "build", "--locale", "fr") == 0
+    folder = repository / "build" / "fr"
+    kept = json.loads((folder / ".locpipe-pages.json").read_text(encoding="utf-8"))
+    (folder / ".locpipe-pages.json").unlink()
+    old = folder / ".locpipe-pages"
+    old.mkdir()
+    for name, context in kept["pages"].items():
+        context = {key: value for key, value in context.items() if key != "body_at"}
+        context["body"] = "<p>What an earlier build kept.</p>"
+        (old / f"{name}.json").write_text(json.dumps(context), encoding="utf-8")
+    (old / "linked.txt").write_text("en\nfr\n", encoding="utf-8")
+    assert run(repository, "build", "--locale", "de") == 0
+    page = (folder / "article.html").read_text(encoding="utf-8")
+    assert "<p>What an earlier build kept.</p>" in page
+    assert switcher(folder / "article.html") == tags(["en", "de", "fr"])
+    assert not old.exists() and (folder / ".locpipe-pages.json").is_file()
+
+
+def test_unreadable_contexts_are_an_error_naming_the_file(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert run(repository, "build", "--locale", "fr") == 0
+    (repository / "build" / "fr" / ".locpipe-pages.json").write_text("{", encoding="utf-8")
+    capsys.readouterr()
+    assert run(repository, "build", "--locale", "de") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("build/fr/.locpipe-pages.json: error: cannot read the pages' contexts")
+    assert err.count("\n") == 1 and "remove build/ and build again" in err
+    assert not (repository / "build" / "de").exists()
+
+
+def test_a_template_that_changes_the_body_keeps_it_in_the_context(repository: Path):
+    """Where the page does not hold the body as it was given (a template filters it), the
+    context keeps the body, and the switcher is made again from it."""
+    (repository / "templates").mkdir()
+    (repository / "templates" / "page.html").write_text(
+        '<html>{% for alt in alternates %}<a hreflang="{{ alt.hreflang }}"></a>{% endfor %}'
+        "<main>{{ body|replace('<p>', '<p class=\"x\">') }}</main></html>\n",
+        encoding="utf-8",
+    )
+    assert run(repository, "build", "--locale", "fr") == 0
+    first = (repository / "build" / "fr" / "article.html").read_text(encoding="utf-8")
+    kept = json.loads(
+        (repository / "build" / "fr" / ".locpipe-pages.json").read_text(encoding="utf-8")
+    )
+    assert "body" in kept["pages"]["article"] and "body_at" not in kept["pages"]["article"]
+    assert run(repository, "build", "--locale", "de") == 0
+    page = (repository / "build" / "fr" / "article.html").read_text(encoding="utf-8")
+    assert switcher(repository / "build" / "fr" / "article.html") == tags(["en", "de", "fr"])
+    assert page.split("<main>")[1] == first.split("<main>")[1]

@@ -22,6 +22,7 @@ from typing import Any
 from locpipe import gate, meaning, review, typography
 from locpipe.catalog import stats
 from locpipe.config import UI_DOMAIN, Config
+from locpipe.errors import ConfigError
 from locpipe.fsio import (
     replace_text,
     signals_deferred,
@@ -40,8 +41,9 @@ from locpipe.page import (
     index_fields,
     landing_html,
     landing_row,
+    made_page,
     page_context,
-    page_html,
+    relinked_page,
     status_html,
     status_row,
     title_and_description,
@@ -62,11 +64,12 @@ from locpipe.segment import Document
 from locpipe.workers import file_size, run_tasks, tasks_for
 
 Progress = Callable[[str], None]
-CONTEXTS = ".locpipe-pages"
-LINKED = "linked.txt"
-"""In a locale's :data:`CONTEXTS` folder: the locales its pages' switchers were last made for."""
-"""Inside each locale's folder: every page's context, as JSON (see :func:`context_path`)."""
 """Told one line of progress at a time (``building fr: 3 document(s)``)."""
+CONTEXTS = ".locpipe-pages.json"
+"""In each locale's folder: the context of every page in it (as :func:`~locpipe.page.made_page`
+keeps it) and the locales its pages' switchers were last made for (see :class:`PageContexts`)."""
+_FOLDER_OF_CONTEXTS = ".locpipe-pages"
+"""Where builds before :data:`CONTEXTS` kept a file per page and ``linked.txt``: still read."""
 
 
 @dataclass(slots=True)
@@ -96,9 +99,10 @@ class PageOutcome:
     typography: list[str] = field(default_factory=list)
     """The typography warnings on its catalog (the index shows them; kept in the manifest so
     that the index need not read every catalog again)."""
-    shown: PageContext = field(default_factory=dict)
-    """What the landing and status pages show of it (:func:`~locpipe.page.index_fields`), so
-    that they need not read back the context of a page made in this run."""
+    context: PageContext = field(default_factory=dict)
+    """Its context as the build keeps it (without its body, see
+    :func:`~locpipe.page.made_page`); only what the landing and status pages show of it
+    (:func:`~locpipe.page.index_fields`) when nothing is written."""
 
 
 @dataclass(slots=True)
@@ -119,8 +123,9 @@ class LocaleBuild:
     rendered: int = 0
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     """document → what the manifest keeps of its page (fallbacks, counts)."""
-    shown: dict[str, PageContext] = field(default_factory=dict)
-    """document → what the index shows of its page, for the pages made in this run."""
+    contexts: dict[str, PageContext] = field(default_factory=dict)
+    """document → the context of its page (:attr:`PageOutcome.context`), for the pages made in
+    this run."""
 
     @property
     def percent(self) -> float:
@@ -182,16 +187,13 @@ def _build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOu
             page.fallbacks,
             page.counts,
             page.warnings,
-            index_fields(page.context),
+            page.kept if plan.staging is not None else index_fields(page.kept),
         )
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_text(target, page.localized.markdown)
             replace_text(target.with_suffix(".html"), page.html)
-            kept = context_path(plan.staging, locale, name)
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            replace_text(kept, json.dumps(page.context, ensure_ascii=False))
     return outcome
 
 
@@ -231,6 +233,8 @@ class Page:
     html: str
     """The HTML page (whose switcher :func:`_relink` makes again once the build knows what
     passed)."""
+    kept: PageContext
+    """Its context as the build keeps it (:func:`~locpipe.page.made_page`)."""
     counts: Counts
     fallbacks: list[str]
     warnings: list[str]
@@ -261,7 +265,7 @@ def make_page(config: Config, document: SourceDocument, locale: str, published: 
         trusted=document.trusted,
     )
     context = page_context(config, rendered, head, locale, name)
-    html = page_html(config, context, locale, name, published)
+    html, kept = made_page(config, context, locale, name, published)
     warnings = []
     if catalog is not None:
         shown = config.relative(config.catalog_path(locale, name))
@@ -275,6 +279,7 @@ def make_page(config: Config, document: SourceDocument, locale: str, published: 
         rendered,
         context,
         html,
+        kept,
         counts,
         fallbacks,
         warnings,
@@ -514,7 +519,7 @@ def _locale_results(
             if page is not None:
                 result.findings += page.findings
                 result.rendered += 1
-                result.shown[name] = page.shown
+                result.contexts[name] = page.context
                 kept = {
                     "fallbacks": page.fallbacks,
                     "counts": dataclasses.astuple(page.counts),
@@ -542,14 +547,15 @@ def _write_build(
     previous: dict[str, dict[str, Any]],
     made: tuple[list[str], dict[str, set[str]]] = ([], {}),
 ) -> list[str]:
-    """Finish the staged build (per-locale reports, switchers, index, manifest), then swap it
-    into place; the locales it publishes. ``made``: the locales this run's pages were rendered
-    with in their switchers, and locale → the pages it rendered (see :func:`_relink`)."""
+    """Finish the staged build (per-locale reports, contexts, switchers, index, manifest), then
+    swap it into place; the locales it publishes. ``made``: the locales this run's pages were
+    rendered with in their switchers, and locale → the pages it rendered (see :func:`_relink`)."""
     pages = {
         key: value
         for key, value in previous.items()
         if key.split("/", 1)[0] not in results and (staging / key.split("/", 1)[0]).is_dir()
     }
+    contexts: dict[str, PageContexts] = {}
     for locale, result in results.items():
         folder = staging / locale
         if locale in failed:
@@ -568,10 +574,16 @@ def _write_build(
             folder / "missing.json", json.dumps(missing, indent=2, ensure_ascii=False) + "\n"
         )
         replace_text(folder / "summary.json", json.dumps(_summary(config, result)))
+        contexts[locale] = read_contexts(config, staging, locale).updated(result.contexts)
     present = _present_locales(config, staging, failed)
-    _relink(config, staging, present, made)
-    shown = {locale: result.shown for locale, result in results.items()}
-    _write_index(config, staging, present, failed, pages, shown)
+    for locale in present:
+        if locale not in contexts:
+            contexts[locale] = read_contexts(config, staging, locale)
+    _relink(config, staging, present, contexts, made)
+    for locale, kept in contexts.items():
+        if kept.changed:
+            write_contexts(staging, locale, kept)
+    _write_index(config, staging, present, failed, contexts, pages)
     replace_text(staging / MANIFEST, manifest_text(pages, sorted(failed)))
     swap_tree(staging, config.build)
     return present
@@ -589,47 +601,104 @@ def _present_locales(config: Config, staging: Path, failed: Iterable[str]) -> li
     return [config.source_locale, *others]
 
 
+@dataclass(slots=True)
+class PageContexts:
+    """What a locale's folder keeps of its pages (:data:`CONTEXTS`): each page's context, so
+    that its switcher can be made again without making the page, and the locales the
+    switchers were last made for."""
+
+    pages: dict[str, PageContext] = field(default_factory=dict)
+    """document → the context of its page (:func:`~locpipe.page.made_page`)."""
+    linked: list[str] | None = None
+    """The locales every switcher in the folder offers, when they all offer the same."""
+    changed: bool = False
+    """Not as the file has it."""
+
+    def updated(self, made: dict[str, PageContext]) -> PageContexts:
+        """These contexts with those of the pages ``made`` in this run."""
+        if not made:
+            return self
+        return PageContexts({**self.pages, **made}, self.linked, changed=True)
+
+
+def read_contexts(config: Config, build: Path, locale: str) -> PageContexts:
+    """The contexts kept in ``build/<locale>/`` (none if there are none).
+
+    :raises ConfigError: the file is not what a build writes (exit 2; building again from
+        scratch makes it anew).
+    """
+    path = build / locale / CONTEXTS
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        return PageContexts(dict(kept["pages"]), kept["linked"])
+    except FileNotFoundError:
+        return _contexts_in_folder(build / locale / _FOLDER_OF_CONTEXTS)
+    except (OSError, ValueError, KeyError, TypeError) as failure:
+        shown = f"{config.relative(config.build)}/{locale}/{CONTEXTS}"
+        raise ConfigError(
+            f"cannot read the pages' contexts ({failure}): remove "
+            f"{config.relative(config.build)}/ and build again",
+            path=shown,
+        ) from failure
+
+
+def _contexts_in_folder(folder: Path) -> PageContexts:
+    """The contexts an earlier version kept, one file per page (with its body)."""
+    if not folder.is_dir():
+        return PageContexts()
+    pages = {
+        kept.relative_to(folder).with_suffix("").as_posix(): json.loads(
+            kept.read_text(encoding="utf-8")
+        )
+        for kept in sorted(folder.rglob("*.json"))
+    }
+    marker = folder / "linked.txt"
+    linked = marker.read_text(encoding="utf-8").split() if marker.is_file() else None
+    return PageContexts(pages, linked, changed=True)
+
+
+def write_contexts(build: Path, locale: str, contexts: PageContexts) -> None:
+    """Keep ``contexts`` in ``build/<locale>/`` (:data:`CONTEXTS`), in document order."""
+    kept = {"linked": contexts.linked, "pages": dict(sorted(contexts.pages.items()))}
+    replace_text(build / locale / CONTEXTS, json.dumps(kept, ensure_ascii=False))
+    shutil.rmtree(build / locale / _FOLDER_OF_CONTEXTS, ignore_errors=True)
+    contexts.changed = False
+
+
 def _relink(
     config: Config,
     staging: Path,
     published: list[str],
+    contexts: dict[str, PageContexts],
     made: tuple[list[str], dict[str, set[str]]] = ([], {}),
 ) -> None:
     """Make every page's language switcher again from the locales the build publishes, so that
     no page links to a page that is not there (pages made in earlier or per-locale builds too:
-    each kept its context beside it). A page that comes out the same is left as it was.
+    each locale's folder keeps its pages' contexts). A page that comes out the same is left as
+    it was; the contexts of those made again are updated in ``contexts``.
 
     A page is not made again when it is known to link to ``published`` already: rendered by
     this run with those locales (``made``: the locales this run rendered switchers with, and
     per locale the pages it rendered), or kept from the build that last relinked its folder
-    for the same locales (:data:`LINKED`, written here)."""
+    for the same locales (:attr:`PageContexts.linked`, set here)."""
     rendered_with, rendered = made
     for locale in published:
-        contexts = staging / locale / CONTEXTS
-        if not contexts.is_dir():
-            continue
-        marker = contexts / LINKED
-        linked = marker.read_text(encoding="utf-8").split() if marker.is_file() else None
+        kept = contexts[locale]
         fresh = rendered.get(locale, set())
-        for kept in sorted(contexts.rglob("*.json")):
-            name = kept.relative_to(contexts).with_suffix("").as_posix()
-            if (rendered_with if name in fresh else linked) == published:
+        for name, context in list(kept.pages.items()):
+            if (rendered_with if name in fresh else kept.linked) == published:
                 continue
             page = staging / locale / f"{name}.html"
             if not page.is_file():
                 continue
-            context = json.loads(kept.read_text(encoding="utf-8"))
-            html = page_html(config, context, locale, name, published)
-            if page.read_text(encoding="utf-8") != html:
+            before = page.read_text(encoding="utf-8")
+            html, kept.pages[name] = relinked_page(config, context, before, locale, name, published)
+            kept.changed = True
+            if before != html:
                 replace_text(page, html)
-        if linked != published:
-            replace_text(marker, "".join(f"{code}\n" for code in published))
-
-
-def context_path(build: Path, locale: str, name: str) -> Path:
-    """Where the context of page ``name`` in ``locale`` is kept, inside the locale's folder (so
-    a per-locale build's folder carries what :func:`_relink` needs)."""
-    return build / locale / CONTEXTS / f"{name}.json"
+        if kept.linked != published:
+            kept.linked = list(published)
+            kept.changed = True
 
 
 def _summary(config: Config, result: LocaleBuild) -> dict[str, Any]:
@@ -649,19 +718,19 @@ def _write_index(
     staging: Path,
     present: list[str],
     failed: dict[str, LocaleBuild],
+    contexts: dict[str, PageContexts],
     manifest: dict[str, dict[str, Any]] | None = None,
-    shown: dict[str, dict[str, PageContext]] | None = None,
 ) -> None:
     """The landing page (``index.html``, for readers) and the status page (``status.html``, for
     translators), from the locales the build publishes (a per-locale build keeps the others'
-    folders, so they stay listed) and those that failed now. ``manifest``: the build's pages
-    as the manifest keeps them (their catalogs' typography warnings are not looked for again).
-    ``shown``: locale → document → what the index shows of the pages made in this run."""
+    folders, so they stay listed) and those that failed now. ``contexts``: each present
+    locale's pages. ``manifest``: the build's pages as the manifest keeps them (their
+    catalogs' typography warnings are not looked for again)."""
     landing = []
     status = []
     for locale in present:
         summary = json.loads((staging / locale / "summary.json").read_text(encoding="utf-8"))
-        pages = _published_pages(staging, locale, (shown or {}).get(locale, {}))
+        pages = _published_pages(staging, locale, contexts[locale])
         row = status_row(config, locale, summary, pages)
         known = {
             key.split("/", 1)[1]: value["typography"]
@@ -681,18 +750,12 @@ def _write_index(
 
 
 def _published_pages(
-    staging: Path, locale: str, known: dict[str, PageContext]
+    staging: Path, locale: str, contexts: PageContexts
 ) -> list[tuple[str, PageContext]]:
     """(href from the build's root, context) of every page of ``locale`` in the staged build,
-    in document order; ``known``: by document, what the index shows of the pages made in this
-    run (the others' contexts are read from their files)."""
-    contexts = staging / locale / CONTEXTS
-    pages = []
-    for kept in sorted(contexts.rglob("*.json")) if contexts.is_dir() else []:
-        name = kept.relative_to(contexts).with_suffix("").as_posix()
-        if (staging / locale / f"{name}.html").is_file():
-            context = known.get(name)
-            if context is None:
-                context = json.loads(kept.read_text(encoding="utf-8"))
-            pages.append((f"{locale}/{name}.html", context))
-    return pages
+    in document order."""
+    return [
+        (f"{locale}/{name}.html", context)
+        for name, context in sorted(contexts.pages.items())
+        if (staging / locale / f"{name}.html").is_file()
+    ]

@@ -187,7 +187,7 @@ def long_date(date: dt.date, language: str) -> str:
 
 PageContext = dict[str, Any]
 """What a page template is rendered with, except its language switcher: plain data (kept as
-JSON beside the page, so that the switchers can be made again once the site is assembled)."""
+JSON in the build, so that the switchers can be made again once the site is assembled)."""
 
 
 def page_context(
@@ -247,8 +247,56 @@ def page_html(
     config: Config, context: PageContext, locale: str, name: str, published: list[str]
 ) -> str:
     """The HTML page of document ``name`` in ``locale``, its switcher offering ``published``."""
-    depth = "../" * (name.count("/") + 1)
+    return made_page(config, context, locale, name, published)[0]
+
+
+def made_page(
+    config: Config, context: PageContext, locale: str, name: str, published: list[str]
+) -> tuple[str, PageContext]:
+    """:func:`page_html`, and ``context`` as a build keeps it beside the page (for
+    :func:`relinked_page`): without its body, which the page holds, but where the page holds
+    it (``body_at``: the start and end of the body as the page shows it, callouts labelled
+    and terms kept whole). A template that does not show the body keeps it in the context."""
     env = environment_for(config, locale)
+    body = page_body(config, locale, context["body"], env)
+    html = _page(env, context, body, locale, name, published)
+    return html, _kept(context, html, body)
+
+
+def relinked_page(
+    config: Config, kept: PageContext, html: str, locale: str, name: str, published: list[str]
+) -> tuple[str, PageContext]:
+    """The page ``html`` that was made with context ``kept`` (as :func:`made_page` keeps it)
+    made again with a switcher offering ``published``; and its kept context."""
+    env = environment_for(config, locale)
+    at = kept.get("body_at")
+    if at is None:
+        body = page_body(config, locale, kept["body"], env)
+    else:
+        start, end = at
+        body = html[start:end]
+    page = _page(env, kept, body, locale, name, published)
+    return page, _kept(kept, page, body)
+
+
+def _kept(context: PageContext, html: str, body: str) -> PageContext:
+    start = html.find(body)
+    if start < 0:
+        return context  # the template shows no body: keep it to render again
+    kept = {key: value for key, value in context.items() if key != "body"}
+    kept["body_at"] = [start, start + len(body)]
+    return kept
+
+
+def _page(
+    env: jinja2.Environment,
+    context: PageContext,
+    body: str,
+    locale: str,
+    name: str,
+    published: list[str],
+) -> str:
+    depth = "../" * (name.count("/") + 1)
     alternates = [
         {
             "hreflang": hreflang(other),
@@ -261,7 +309,6 @@ def page_html(
         # The pseudo-locale is for layout tests: never offered to readers of a real language.
         if not is_pseudo(other) or is_pseudo(locale)
     ]
-    body = page_body(config, locale, context["body"], env)
     return render_template(
         env,
         "page.html",
