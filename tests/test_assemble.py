@@ -195,7 +195,8 @@ def test_a_template_that_changes_the_body_keeps_it_in_the_context(repository: Pa
     context keeps the body, and the switcher is made again from it."""
     (repository / "templates").mkdir()
     (repository / "templates" / "page.html").write_text(
-        '<html>{% for alt in alternates %}<a hreflang="{{ alt.hreflang }}"></a>{% endfor %}'
+        "<html>{% for alt in alternates %}"
+        '<a hreflang="{{ alt.hreflang }}" href="{{ alt[\'href\'] }}"></a>{% endfor %}'
         "<main>{{ body|replace('<p>', '<p class=\"x\">') }}</main></html>\n",
         encoding="utf-8",
     )
@@ -209,3 +210,4 @@ def test_a_template_that_changes_the_body_keeps_it_in_the_context(repository: Pa
     page = (repository / "build" / "fr" / "article.html").read_text(encoding="utf-8")
     assert switcher(repository / "build" / "fr" / "article.html") == tags(["en", "de", "fr"])
     assert page.split("<main>")[1] == first.split("<main>")[1]
+    assert 'href="../de/article.html"' in page  # a template may read alternates by key too

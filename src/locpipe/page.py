@@ -11,7 +11,7 @@ import re
 import weakref
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import jinja2.bccache
@@ -288,6 +288,18 @@ def _kept(context: PageContext, html: str, body: str) -> PageContext:
     return kept
 
 
+class Alternate(NamedTuple):
+    """One entry of a page's language switcher (``alternates`` in ``page.html``): fields, not
+    a dict, because Jinja looks for an attribute first (a dict's lookup by attribute fails
+    first, and the switcher of a site in 11 languages is read some 90 times per page)."""
+
+    hreflang: str
+    href: str
+    dir: str
+    name: str
+    current: bool
+
+
 def _page(
     env: jinja2.Environment,
     context: PageContext,
@@ -298,13 +310,13 @@ def _page(
 ) -> str:
     depth = "../" * (name.count("/") + 1)
     alternates = [
-        {
-            "hreflang": hreflang(other),
-            "href": f"{depth}{other}/{name}.html",
-            "dir": direction(other),
-            "name": native_name(other),
-            "current": other == locale,
-        }
+        Alternate(
+            hreflang(other),
+            f"{depth}{other}/{name}.html",
+            direction(other),
+            native_name(other),
+            other == locale,
+        )
         for other in published
         # The pseudo-locale is for layout tests: never offered to readers of a real language.
         if not is_pseudo(other) or is_pseudo(locale)
