@@ -29,10 +29,8 @@ def base_language(locale: str) -> str:
 
 
 @functools.cache
-@functools.cache
 def direction(locale: str) -> str:
-    """``"rtl"`` or ``"ltr"``: how ``locale``'s text runs (asked for every page: Babel's
-    ``Locale.parse`` once per locale)."""
+    """``"rtl"`` or ``"ltr"``: how ``locale``'s text runs."""
     if is_pseudo(locale):
         return "ltr"
     return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"

@@ -243,20 +243,14 @@ def review_state(
     return "reviewed", max(dates)
 
 
-def page_html(
-    config: Config, context: PageContext, locale: str, name: str, published: list[str]
-) -> str:
-    """The HTML page of document ``name`` in ``locale``, its switcher offering ``published``."""
-    return made_page(config, context, locale, name, published)[0]
-
-
 def made_page(
     config: Config, context: PageContext, locale: str, name: str, published: list[str]
 ) -> tuple[str, PageContext]:
-    """:func:`page_html`, and ``context`` as a build keeps it beside the page (for
-    :func:`relinked_page`): without its body, which the page holds, but where the page holds
-    it (``body_at``: the start and end of the body as the page shows it, callouts labelled
-    and terms kept whole). A template that does not show the body keeps it in the context."""
+    """The HTML page of document ``name`` in ``locale``, its switcher offering ``published``;
+    and ``context`` as a build keeps it beside the page (for :func:`relinked_page`): without
+    its body, which the page holds, but with where the page holds it (``body_at``: the start
+    and end of the body as the page shows it, callouts labelled and terms kept whole). A
+    template that does not show the body as given keeps it in the context."""
     env = environment_for(config, locale)
     body = page_body(config, locale, context["body"], env)
     html = _page(env, context, body, locale, name, published)

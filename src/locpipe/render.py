@@ -639,13 +639,13 @@ class VisibleText:
 
     __slots__ = ("_callouts", "_page", "_pieces", "_tree")
 
-    def __init__(
-        self, pieces: dict[str, list[str]], tree: LexborHTMLParser | None = None, page: str = ""
-    ) -> None:
+    def __init__(self, pieces: dict[str, list[str]], tree: LexborHTMLParser | None = None) -> None:
+        """``pieces``: caveat id → the text of each of its callouts; ``tree``: the page they are
+        in, hidden elements removed (None: a page that shows nothing)."""
         self._pieces = pieces
         self._callouts: dict[str, str] | None = None
         self._tree = tree
-        self._page = page if tree is None else None
+        self._page = "" if tree is None else None
 
     @property
     def callouts(self) -> dict[str, str]:

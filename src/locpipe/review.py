@@ -273,7 +273,8 @@ def signature_findings(
 # --- the project: reading files, running ssh-keygen ----------------------------------------------
 
 AutomaticCheck = Callable[[str, str, CaveatSite, PoFile, str], list[Finding]]
-"""(locale, caveat site, catalog, catalog path) → the gate's findings for that caveat."""
+"""(locale, document, caveat site, catalog, catalog path) → the gate's findings for that
+caveat (the document's link reference definitions are read with its translations' links)."""
 
 
 @dataclass(slots=True)
