@@ -59,7 +59,9 @@ from workspace import (
     error_line,
     make_project,
     python_module_available,
+    remove_set_aside,
     run_process,
+    set_aside,
     translations,
     unmark_caveats,
     write_sources,
@@ -359,7 +361,7 @@ def _clean_build(work: Workload, name: str, jobs: int, notes: list[str]) -> Time
     args = ("build", "-q", "--jobs", str(jobs))
     return Timed(
         _locpipe(root, *args, ok=BUILD_OK),
-        before=lambda: shutil.rmtree(root / "build", ignore_errors=True),
+        before=lambda: set_aside(root / "build"),
         process=True,
         profile=lambda: cli.main(["-C", str(root), *args]),
         notes=notes,
@@ -429,7 +431,7 @@ class Heavy:
         self.locales, self.caveats = make_heavy_project(self.root, copies)
         self.notes = _build_notes(self.root)
         self.pages = [path.read_text(encoding="utf-8") for path in _heavy_pages(self.root)]
-        shutil.rmtree(self.root / "build")
+        set_aside(self.root / "build")
 
 
 def _heavy_pages(root: Path) -> list[Path]:
@@ -475,7 +477,7 @@ def _heavy_build(work: Workload) -> Timed:
     root = heavy.root
     return Timed(
         _locpipe(root, *BUILD, ok=BUILD_OK),
-        before=lambda: shutil.rmtree(root / "build", ignore_errors=True),
+        before=lambda: set_aside(root / "build"),
         process=True,
         profile=lambda: cli.main(["-C", str(root), *BUILD]),
         notes=[
@@ -826,6 +828,7 @@ def time_stages(
             _progress(f"{label}round {round_number}/{repeat} done")
     finally:
         gc.unfreeze()
+        remove_set_aside()
     return samples
 
 
@@ -969,6 +972,7 @@ def size_pass(
                 if name in runs:
                     size, kind = memory_of(runs[name])
                     peaks.setdefault(name, {"kind": kind})[str(factor)] = size
+            remove_set_aside()
         for name, error in errors.items():
             scaling.setdefault(name, {})["error"] = error
         shutil.rmtree(work.folder, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import pathlib
 import shutil
 
@@ -75,21 +76,46 @@ def test_a_source_symlink_inside_the_project_is_a_document(project: Project) -> 
     assert project.template("copy").entries
 
 
+@pytest.mark.parametrize("call", ["open", "write"])
 @pytest.mark.parametrize(
     "failing", ["en/article.md", "en/article.html", "index.html", ".locpipe-manifest.json"]
 )
 def test_a_full_disk_during_build_names_the_file(
-    project: Project, monkeypatch: pytest.MonkeyPatch, failing: str
+    project: Project, monkeypatch: pytest.MonkeyPatch, failing: str, call: str
 ) -> None:
-    open_path = pathlib.Path.open
+    """The disk fills up as the build creates the file (no inode left) or writes into it."""
+    open_file, write = os.open, os.write
+    doomed: set[int] = set()
 
-    def full_disk(path: pathlib.Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
+    def full_disk() -> OSError:
+        return OSError(errno.ENOSPC, "No space left on device")
+
+    def opening(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        writing = flags & (os.O_WRONLY | os.O_RDWR)
+        if writing and os.fspath(path).endswith("/" + failing):
+            if call == "open":
+                raise full_disk()
+            descriptor = open_file(path, flags, *args, **kwargs)
+            doomed.add(descriptor)
+            return descriptor
+        return open_file(path, flags, *args, **kwargs)
+
+    def writing(descriptor: int, data: bytes) -> int:
+        if descriptor in doomed:
+            doomed.discard(descriptor)
+            raise full_disk()
+        return write(descriptor, data)
+
+    def text_opening(path: pathlib.Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
         if path.as_posix().endswith("/" + failing) and set(mode) & set("wxa+"):
-            raise OSError(errno.ENOSPC, "No space left on device")
+            raise full_disk()
         return open_path(path, mode, *args, **kwargs)
 
+    open_path = pathlib.Path.open
     shutil.copy(ROOT / "source" / "caveats.toml", project.path("source/caveats.toml"))
-    monkeypatch.setattr(pathlib.Path, "open", full_disk)
+    monkeypatch.setattr(os, "open", opening)
+    monkeypatch.setattr(os, "write", writing)
+    monkeypatch.setattr(pathlib.Path, "open", text_opening)  # whichever way a file is written
     result = project.run("build", "-q", "--jobs", "1")
     assert result.code == 2
     assert result.err == f"build/{failing}: error: cannot write: No space left on device\n"

@@ -426,7 +426,7 @@ def build_site(
         failed = {locale: result for locale, result in results.items() if result.findings}
         made = {locale: {n for n, ls in work.items() if locale in ls} for locale in building}
         result.published = _write_build(
-            config, staging, results, failed, current, previous, (published, made)
+            config, staging, results, failed, current, previous, documents, (published, made)
         )
     except BaseException:
         if staging is not None:
@@ -545,11 +545,13 @@ def _write_build(
     failed: dict[str, LocaleBuild],
     current: Fingerprints,
     previous: dict[str, dict[str, Any]],
+    documents: list[str],
     made: tuple[list[str], dict[str, set[str]]] = ([], {}),
 ) -> list[str]:
     """Finish the staged build (per-locale reports, contexts, switchers, index, manifest), then
-    swap it into place; the locales it publishes. ``made``: the locales this run's pages were
-    rendered with in their switchers, and locale → the pages it rendered (see :func:`_relink`)."""
+    swap it into place; the locales it publishes. ``documents``: the project's. ``made``: the
+    locales this run's pages were rendered with in their switchers, and locale → the pages it
+    rendered (see :func:`_relink`)."""
     pages = {
         key: value
         for key, value in previous.items()
@@ -583,7 +585,7 @@ def _write_build(
     for locale, kept in contexts.items():
         if kept.changed:
             write_contexts(staging, locale, kept)
-    _write_index(config, staging, present, failed, contexts, pages)
+    _write_index(config, staging, present, failed, contexts, documents, pages)
     replace_text(staging / MANIFEST, manifest_text(pages, sorted(failed)))
     swap_tree(staging, config.build)
     return present
@@ -719,13 +721,14 @@ def _write_index(
     present: list[str],
     failed: dict[str, LocaleBuild],
     contexts: dict[str, PageContexts],
+    documents: list[str],
     manifest: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """The landing page (``index.html``, for readers) and the status page (``status.html``, for
     translators), from the locales the build publishes (a per-locale build keeps the others'
     folders, so they stay listed) and those that failed now. ``contexts``: each present
-    locale's pages. ``manifest``: the build's pages as the manifest keeps them (their
-    catalogs' typography warnings are not looked for again)."""
+    locale's pages; ``documents``: the project's. ``manifest``: the build's pages as the
+    manifest keeps them (their catalogs' typography warnings are not looked for again)."""
     landing = []
     status = []
     for locale in present:
@@ -737,7 +740,7 @@ def _write_index(
             for key, value in (manifest or {}).items()
             if key.startswith(f"{locale}/") and "typography" in value
         }
-        row["warnings"] = typography.locale_warnings(config, locale, known)
+        row["warnings"] = typography.locale_warnings(config, locale, known, documents)
         status.append(row)
         if not is_pseudo(locale):  # for layout tests: never offered to readers
             landing.append(landing_row(locale, pages))
@@ -754,8 +757,25 @@ def _published_pages(
 ) -> list[tuple[str, PageContext]]:
     """(href from the build's root, context) of every page of ``locale`` in the staged build,
     in document order."""
+    pages = _files_under(staging / locale)
     return [
         (f"{locale}/{name}.html", context)
         for name, context in sorted(contexts.pages.items())
-        if (staging / locale / f"{name}.html").is_file()
+        if f"{name}.html" in pages
     ]
+
+
+def _files_under(folder: Path, prefix: str = "") -> set[str]:
+    """The files under ``folder`` (as ``is_file`` sees them), as paths relative to it: one
+    listing per folder, which tells most entries' kinds without a look-up per file."""
+    found: set[str] = set()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_file():
+            found.add(prefix + entry.name)
+        elif entry.is_dir(follow_symlinks=False):
+            found |= _files_under(Path(entry.path), f"{prefix}{entry.name}/")
+    return found

@@ -60,17 +60,21 @@ def _excerpt(text: str, found: re.Match[str]) -> str:
 
 
 def locale_warnings(
-    config: Config, locale: str, known: Mapping[str, list[str]] | None = None
+    config: Config,
+    locale: str,
+    known: Mapping[str, list[str]] | None = None,
+    documents: list[str] | None = None,
 ) -> list[str]:
     """The typography warnings on every catalog (every document's and ``ui``) of ``locale``
     (none for the source locale, whose "translations" are the source).
 
     ``known``: document → its catalog's warnings, found already (by the build that made its
-    page from the catalog): those catalogs are not read again."""
+    page from the catalog): those catalogs are not read again. ``documents``: the project's
+    documents (``config.documents()``), when the caller has them."""
     if locale == config.source_locale:
         return []
     warnings = []
-    for document in [*config.documents(), UI_DOMAIN]:
+    for document in [*(config.documents() if documents is None else documents), UI_DOMAIN]:
         if known is not None and document in known:
             warnings += known[document]
             continue
