@@ -128,6 +128,11 @@ def bench(session: nox.Session) -> None:
 
     An anchor that fails to install is recorded in the results (the run goes on without it).
     """
+    # Every timed command starts a Python: its modules must come compiled, as pip installs them.
+    # uv (nox's first choice of backend) compiles nothing unless told, and where
+    # PYTHONDONTWRITEBYTECODE is set (these machines) nothing is ever cached either, so each
+    # command would compile locpipe and its libraries from source again (0.07 s for locpipe).
+    session.env["UV_COMPILE_BYTECODE"] = "1"
     session.install(".")
     failures = {}
     for anchor in BENCH_ANCHORS:
