@@ -283,3 +283,31 @@ def test_an_interrupt_as_a_temporary_file_is_made_leaves_no_file_behind(tmp_path
                 staged.write_if_changed(target, b"new")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["article.po"]
     assert target.read_bytes() in (b"old", b"new")
+
+
+NOT_FILES = {
+    "a folder": lambda path: path.mkdir(),
+    "a FIFO": lambda path: os.mkfifo(path),
+    "a dangling symlink": lambda path: path.symlink_to(path.parent / "nothing.toml"),
+    "a symlink loop": lambda path: path.symlink_to(path),
+}
+
+
+@pytest.mark.parametrize("make", NOT_FILES.values(), ids=NOT_FILES.keys())
+def test_an_input_that_is_no_file_counts_as_none_in_a_page_key(repository, make):
+    """A page's key hashes each of its inputs that is a file: anything else there reads as no
+    file at all (never read: a FIFO would wait for a writer), and a file put there changes it."""
+    config = load_config(repository)
+    reviews = config.reviews_path("fr", "article")
+    reviews.unlink(missing_ok=True)
+    reviews.parent.mkdir(parents=True, exist_ok=True)
+    key = ("fr", "article")
+    absent = manifest.fingerprints(config, ["fr"], ["article"])[key]
+    make(reviews)
+    assert manifest.fingerprints(load_config(repository), ["fr"], ["article"])[key] == absent
+    if reviews.is_dir() and not reviews.is_symlink():
+        reviews.rmdir()
+    else:
+        reviews.unlink()
+    reviews.write_text("", encoding="utf-8")
+    assert manifest.fingerprints(load_config(repository), ["fr"], ["article"])[key] != absent

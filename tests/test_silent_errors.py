@@ -215,4 +215,4 @@ def test_where_a_path_leads_is_what_resolve_says(tmp_path: pathlib.Path) -> None
     for order in (paths, paths[::-1]):
         config = load_config(tmp_path / "project")
         for path in order:
-            assert config._real(path) == path.resolve(), path
+            assert config._real(str(path)) == str(path.resolve()), path

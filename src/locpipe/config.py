@@ -67,7 +67,7 @@ class Config:
     min_translated: float | None = None
     """The share of a locale's strings (0 to 1) that must be translated to publish it; None: any."""
     config_file: Path | None = field(default=None, compare=False)
-    _real_paths: dict[Path, Path] = field(default_factory=dict, compare=False, repr=False)
+    _real_paths: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Paths resolved through their symlinks, once per path for the life of this value (one
     command): a build asks for a catalog's path a few times per page."""
     _catalog_paths: dict[tuple[str, str], Path] = field(
@@ -117,14 +117,14 @@ class Config:
         path = self._catalog_paths.get((locale, document))
         if path is None:
             path = self._confined(
-                self.locales / locale / "LC_MESSAGES" / f"{document}.po", self.locales
+                self.locales / f"{locale}/LC_MESSAGES/{document}.po", self.locales
             )
             self._catalog_paths[(locale, document)] = path
         return path
 
     def reviews_path(self, locale: str, document: str) -> Path:
         """The review records of ``document``'s caveats in ``locale``."""
-        return self._confined(self.locales / locale / "reviews" / f"{document}.toml", self.locales)
+        return self._confined(self.locales / f"{locale}/reviews/{document}.toml", self.locales)
 
     def _confined(self, path: Path, folder: Path) -> Path:
         """``path``, after checking that it (through any symlink) stays inside ``folder``."""
@@ -137,19 +137,21 @@ class Config:
 
     def _inside(self, path: Path, folder: Path) -> bool:
         """Whether ``path``, through any symlink, is inside ``folder``."""
-        return self._real(path).is_relative_to(self._real(folder))
+        real, base = self._real(os.fspath(path)), self._real(os.fspath(folder))
+        return real == base or real.startswith(base if base.endswith(os.sep) else base + os.sep)
 
-    def _real(self, path: Path) -> Path:
-        """``path.resolve()``, each folder resolved once: a path whose last part is no symlink
-        is its folder's real path and that name (a build asks for thousands of files in a few
-        folders, and ``resolve`` looks at every part of every path)."""
+    def _real(self, path: str) -> str:
+        """``os.path.realpath(path)`` (what ``Path.resolve`` gives), each folder resolved once:
+        a path whose last part is no symlink is its folder's real path and that name (a build
+        asks for thousands of files in a few folders, and ``realpath`` looks at every part of
+        every path)."""
         real = self._real_paths.get(path)
         if real is None:
-            parent = path.parent
-            if parent == path or path.name in ("", ".", "..") or os.path.islink(path):
-                real = path.resolve()
+            parent, name = os.path.split(path)
+            if parent == path or name in ("", ".", "..") or os.path.islink(path):
+                real = os.path.realpath(path)
             else:
-                real = self._real(parent) / path.name
+                real = os.path.join(self._real(parent), name)
             self._real_paths[path] = real
         return real
 

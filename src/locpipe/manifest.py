@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.metadata
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from locpipe.config import UI_DOMAIN, Config, template_files
-from locpipe.fsio import remove_leftovers
+from locpipe.fsio import NotARegularFile, read_regular, remove_leftovers
 from locpipe.registry import REGISTRY_NAME
 from locpipe.version import __version__
 
@@ -32,7 +33,18 @@ def _digest(*parts: bytes) -> str:
 
 
 def _file_digest(path: Path) -> bytes:
-    return hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"
+    """The hash of the file at ``path``; ``b"-"`` where there is none, or no regular file."""
+    try:
+        return hashlib.sha256(read_regular(path)).digest()
+    except NotARegularFile:
+        return b"-"
+    except OSError as error:
+        if error.errno in _NO_FILE:  # a folder, or what Path.is_file takes for "no file"
+            return b"-"
+        raise
+
+
+_NO_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EBADF, errno.ELOOP})
 
 
 def fingerprints(config: Config, locales: list[str], documents: list[str]) -> Fingerprints:
