@@ -766,8 +766,9 @@ def _published_pages(
 
 
 def _files_under(folder: Path, prefix: str = "") -> set[str]:
-    """The files under ``folder`` (as ``is_file`` sees them), as paths relative to it: one
-    listing per folder, which tells most entries' kinds without a look-up per file."""
+    """The files under ``folder`` (as ``is_file`` sees them; a symlinked folder is not followed:
+    a build makes none), as paths relative to it: one listing per folder, which tells most
+    entries' kinds without a look-up per file."""
     found: set[str] = set()
     try:
         entries = list(os.scandir(folder))
