@@ -252,21 +252,10 @@ def _plain_entries(text: str) -> list[PoEntry] | None:
                 return None
             break  # blank lines at the end
         blank, comments, msgctxt, msgid, msgstr, msgid_plural, plurals = match.groups()
-        entry = PoEntry(msgid=_strings(msgid))
-        if comments:
-            lines = comments.split("\n")
-            lines.pop()  # after the last newline
-            number += len(lines)
-            for comment in lines:
-                kind = comment[1:2]
-                if kind == ".":  # the most frequent kinds filed here, the rest by _add_comment
-                    extracted = comment[3:] if comment[2:3] == " " else comment[2:]
-                    entry.extracted_comments.append(extracted)
-                elif kind == ":" and not entry.references:  # one copy of each, as GNU
-                    entry.references = list(dict.fromkeys(_parse_references(comment[2:])))
-                else:
-                    _add_comment(entry, comment[1:])
-        entry.line = number = number + len(blank)
+        number += len(blank) + comments.count("\n")
+        entry = PoEntry(msgid=_strings(msgid), line=number)
+        for comment in comments.split("\n")[:-1]:
+            _add_comment(entry, comment[1:])
         if msgctxt is not None:
             entry.msgctxt = _strings(msgctxt)
         if msgid_plural is None:

@@ -338,7 +338,7 @@ def _decorated_html(
             if message.caveat is not None:
                 _callout(tokens, unit.token_index, message.caveat)
     # Directives are notes for authors and translators, not content: keep them off the page.
-    tokens = [t for t in tokens if t.type != "html_block" or not is_directive_block(t)]
+    tokens = [token for token in tokens if not is_directive_block(token)]
     if rtl:
         _isolate_ltr_runs(tokens)
     renderer = make_renderer(source.flavor)
