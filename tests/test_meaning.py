@@ -6,14 +6,16 @@ from __future__ import annotations
 import html
 import json
 import os
+import random
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from locpipe import gate, meaning
+from locpipe import gate, lexicon, meaning
 from locpipe.pofile import parse_po
 from locpipe.registry import load_registry
 from locpipe.segment import extract
@@ -128,6 +130,29 @@ def test_no_text_that_decodes_to_a_bidi_control_escapes_the_quick_look(text):
         assert meaning.may_hold_bidi_controls(text)
 
 
+_FOLDED_AWAY = sorted(chr(code) for code in lexicon._INVISIBLE)
+_LOOK_ALIKE_LETTERS = sorted(chr(code) for code in lexicon.LOOK_ALIKES)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_FOLDED_AWAY, *_LOOK_ALIKE_LETTERS, "a", "é", "e\u0301", "ß", "Σ", " "])
+        | st.characters(),
+        max_size=16,
+    ).map("".join)
+)
+def test_folding_and_look_alikes_follow_their_tables(text):
+    """:func:`lexicon.fold` drops exactly the characters of its table (then NFC, case-folded);
+    :func:`lexicon.as_latin` maps exactly the look-alike letters of its table (both use a quick
+    regex scan instead of a lookup per character)."""
+    dropped = "".join(char for char in text if char not in _FOLDED_AWAY)
+    assert lexicon.fold(text) == unicodedata.normalize("NFC", dropped).casefold()
+    assert lexicon.as_latin(text) == "".join(
+        chr(lexicon.LOOK_ALIKES.get(ord(char), ord(char))) for char in text
+    )
+
+
 def test_every_code_is_documented():
     doc = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
     for code in gate.RULES:
@@ -177,6 +202,79 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     blocked.write_text("")
     monkeypatch.setenv("LOCPIPE_CACHE", str(blocked / "cache"))
     assert langmodel.load_identifier().rank("Die Therapie ist noch experimentell.")[0][0] == "de"
+
+
+def _caveat_texts() -> list[str]:
+    """Every string of the shipped catalogs, and runs of their words picked at random."""
+    texts = [
+        text
+        for path in sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))
+        for entry in parse_po(path.read_bytes(), path=str(path)).entries
+        for text in (entry.msgid, entry.msgstr)
+        if text
+    ]
+    words = " ".join(texts).split()
+    pick = random.Random(23)
+    runs = [" ".join(pick.choices(words, k=pick.randint(1, 12))) for _ in range(400)]
+    return [*texts, *runs, "", "1234 5678", "!!! ???", "ÄÖÜ", "CAPITALS ONLY TEXT HERE"]
+
+
+#: Every set of candidates C036 asks about, a label with two columns (sr), one the model lacks.
+_CANDIDATES = [*meaning.CONFUSABLE.values(), ("sr", "en"), ("en", "xx"), ("xx",)]
+
+
+def test_the_candidates_ranking_is_py3langids_own():
+    """:func:`langmodel.most_likely` scores only the candidates' columns: it must answer as the
+    first candidate in py3langid's ranking of every language does, ties and merged labels
+    included."""
+    from locpipe import langmodel
+
+    identifier = meaning._identifier()
+    differ = []
+    for text in _caveat_texts():
+        ranking = [language for language, _ in identifier.rank(text)]
+        for candidates in _CANDIDATES:
+            expected = next((lang for lang in ranking if lang in candidates), None)
+            found = langmodel.most_likely(identifier, text, candidates)
+            if found != expected:
+                differ.append((text[:40], candidates, expected, found))
+    assert differ == []
+
+
+def _tiny_identifier(classes: list[str], weights: list[float]):
+    """A py3langid identifier whose one feature is every byte, weighted per column."""
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    return LanguageIdentifier(
+        np.array([weights], dtype=np.float16),
+        np.zeros(len(classes), dtype=np.float32),
+        classes,
+        [0] * 256,
+        [0],
+        norm_probs=False,
+        tk_row=[0],
+    )
+
+
+@pytest.mark.parametrize(
+    ("classes", "weights", "candidates"),
+    [
+        (["a", "b", "c"], [-1.0, -2.0, -2.0], ("b", "c")),  # a tie: the label listed first
+        (["a", "b", "c"], [-1.0, -2.0, -2.0], ("c", "b")),
+        (["a", "b", "a"], [-3.0, -2.0, -1.0], ("a", "b")),  # a label's best column counts
+        (["a", "b", "a"], [-1.0, -2.0, -3.0], ("b", "a")),
+        (["a", "b", "a"], [-2.0, -2.0, -3.0], ("b", "a")),  # merged, then tied
+    ],
+)
+@pytest.mark.parametrize("text", ["some text", ""])
+def test_the_candidates_ranking_breaks_ties_as_py3langid(classes, weights, candidates, text):
+    from locpipe import langmodel
+
+    identifier = _tiny_identifier(classes, weights)
+    ranking = [language for language, _ in identifier.rank(text)]
+    expected = next(language for language in ranking if language in candidates)
+    assert langmodel.most_likely(identifier, text, candidates) == expected
 
 
 @pytest.mark.parametrize(

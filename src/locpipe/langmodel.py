@@ -67,6 +67,46 @@ def load_identifier() -> Any:
     )
 
 
+def most_likely(identifier: Any, text: str, candidates: tuple[str, ...]) -> str | None:
+    """The first of ``candidates`` in ``identifier.rank(text)``, scoring only their columns.
+
+    The same answer as walking py3langid's ranking of all its languages, for a fraction of the
+    work: the rows of the features ``text`` has are read for the candidates' columns alone (a
+    few of the model's 142), and nothing is sorted. A label with several columns scores its
+    best one, as py3langid merges them; ties go to the label py3langid lists first, as its
+    stable sort does; a text with no feature scores every language alike.
+    """
+    import numpy as np
+    from py3langid.langid import visit_counts
+
+    columns = _columns(identifier, candidates)
+    if not columns:
+        return None
+    encoded = identifier._encode(text)
+    visits = visit_counts(
+        identifier.tk_nextmove, identifier._rowbase, identifier.tk_output, encoded
+    )
+    if not visits:
+        return columns[0][1]
+    indices = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+    counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+    wanted = np.fromiter((column for column, _ in columns), dtype=np.intp, count=len(columns))
+    scores = (
+        np.log1p(counts) @ identifier.nb_ptc[np.ix_(indices, wanted)] + identifier.nb_pc[wanted]
+    ).tolist()
+    best: dict[str, tuple[float, int]] = {}
+    for (column, label), score in zip(columns, scores, strict=True):
+        first = best.get(label)
+        best[label] = (score, column) if first is None else (max(first[0], score), first[1])
+    return max(best, key=lambda label: (best[label][0], -best[label][1]))
+
+
+def _columns(identifier: Any, candidates: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(column, label) of every column of the model whose label is one of ``candidates``."""
+    wanted = set(candidates)
+    return [(i, label) for i, label in enumerate(identifier.nb_classes) if label in wanted]
+
+
 def _store(folder: Path, *model: Any) -> None:
     """Write the model's arrays into ``folder`` (atomically: a folder renamed into place; any
     failure leaves none), then remove the older copies."""

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from locpipe.lexicon import (
-    LOOK_ALIKES,
     MARKS,
     WORD,
     Lexicon,
     Phrasing,
+    as_latin,
     fold,
     lemma,
     lexicon,
@@ -283,7 +283,7 @@ class _Text:
         return known
 
 
-_Family = Literal["numbers", "promotional"]
+_Family = Literal["numbers", "promotional", "negation", "negation-clause", "not-negation"]
 
 
 @functools.cache
@@ -294,14 +294,12 @@ def _first_word_index(
     dict[str, frozenset[tuple[str, ...]]],
     frozenset[tuple[str, ...]],
 ]:
-    """The first words of a lexicon's number words or promotional phrasings, indexed by what
-    :func:`_starts` looks for: (exact form or, unspaced, first character → first words; lemma →
-    first words; the first words with a ``word*`` prefix, which every text may hold)."""
+    """The first words of a family of a lexicon's phrasings (number words, promotional
+    phrasings, negations), indexed by what :func:`_starts` looks for: (exact form or, unspaced,
+    first character → first words; lemma → first words; the first words with a ``word*``
+    prefix, which every text may hold)."""
+    phrasings = _family(language, family)
     lex = lexicon(language)
-    if family == "numbers":
-        phrasings = [_phrasing(word) for word in lex.numbers]
-    else:
-        phrasings = [p for concept in lex.promotional.values() for p in concept]
     by_form: dict[str, set[tuple[str, ...]]] = {}
     by_lemma: dict[str, set[tuple[str, ...]]] = {}
     always: set[tuple[str, ...]] = set()
@@ -324,6 +322,19 @@ def _first_word_index(
         {key: frozenset(value) for key, value in by_lemma.items()},
         frozenset(always),
     )
+
+
+def _family(language: str, family: _Family) -> tuple[Phrasing, ...]:
+    lex = lexicon(language)
+    if family == "numbers":
+        return tuple(_phrasing(word) for word in lex.numbers)
+    if family == "promotional":
+        return tuple(p for concept in lex.promotional.values() for p in concept)
+    return {
+        "negation": lex.negation,
+        "negation-clause": lex.negation_clause,
+        "not-negation": lex.not_negation,
+    }[family]
 
 
 def _possible_firsts(
@@ -366,13 +377,14 @@ def _text(units: tuple[Unit, ...]) -> _Text:
     return found
 
 
-def _longest_from(
-    units: tuple[Unit, ...], phrasings: Iterable[Phrasing], language: str
-) -> dict[int, int]:
-    """Unit index → where the longest of ``phrasings`` that starts there ends (:func:`find`
-    looks for each only where its first word is: most are in no given text)."""
+def _longest_from(units: tuple[Unit, ...], language: str, family: _Family) -> dict[int, int]:
+    """Unit index → where the longest of the lexicon's ``family`` phrasings that starts there
+    ends (looked for only where the text has their first word: most are in no given text)."""
     longest: dict[int, int] = {}
-    for phrasing in phrasings:
+    possible = _possible_firsts(units, language, family)
+    for phrasing in _family(language, family):
+        if phrasing.words[0] not in possible:
+            continue
         for start, end in find(units, phrasing, language):
             if end > longest.get(start, -1):
                 longest[start] = end
@@ -382,9 +394,9 @@ def _longest_from(
 def _negations(units: tuple[Unit, ...], lex: Lexicon) -> tuple[frozenset[int], ...]:
     """Per unit, the starts of the negations whose scope covers it (see lexicon.toml)."""
     covered: list[set[int]] = [set() for _ in units]
-    not_negation = _longest_from(units, lex.not_negation, lex.language)
-    negation_clause = _longest_from(units, lex.negation_clause, lex.language)
-    negation = _longest_from(units, lex.negation, lex.language)
+    not_negation = _longest_from(units, lex.language, "not-negation")
+    negation_clause = _longest_from(units, lex.language, "negation-clause")
+    negation = _longest_from(units, lex.language, "negation")
     i = 0
     while i < len(units):
         end = not_negation.get(i)
@@ -537,8 +549,8 @@ _DOMAIN = re.compile(
 
 def added_domains(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
     """C033 a URL or domain name the English lacks."""
-    english = set(_DOMAIN.findall(html.unescape(fold(msgid)).translate(LOOK_ALIKES)))
-    text = html.unescape(fold(msgstr).translate(LOOK_ALIKES))
+    english = set(_DOMAIN.findall(html.unescape(as_latin(fold(msgid)))))
+    text = html.unescape(as_latin(fold(msgstr)))
     added = sorted({d for d in _DOMAIN.findall(text) if d not in english and not d[-1].isdigit()})
     if added:
         return "URL(s) or domain name(s) not in the English: " + ", ".join(added)
@@ -694,10 +706,9 @@ def identify(text: str, candidates: Iterable[str]) -> str | None:
 def _most_likely(sample: str, candidates: tuple[str, ...]) -> str | None:
     """The first of ``candidates`` in py3langid's ranking of ``sample`` (cached per text, as
     :func:`read` is: the model's scoring is the costliest step of the meaning checks)."""
-    for language, _score in _identifier().rank(sample):
-        if language in candidates:
-            return str(language)
-    return None
+    from locpipe.langmodel import most_likely
+
+    return most_likely(_identifier(), sample, candidates)
 
 
 def wrong_language(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
@@ -707,14 +718,14 @@ def wrong_language(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
     if language not in _identifier().nb_classes:
         return None
     text = visible(msgstr)
-    found = identify(text if language in _NOT_LATIN else text.translate(LOOK_ALIKES), candidates)
+    found = identify(text if language in _NOT_LATIN else as_latin(text), candidates)
     if found is not None and found != language:
         return f"reads as {found!r}, not as the catalog's language {language!r}"
     return None
 
 
 def _words_for_similarity(text: str) -> list[str]:
-    return _WORD.findall(fold(visible(text)).translate(LOOK_ALIKES))
+    return _WORD.findall(as_latin(fold(visible(text))))
 
 
 def english_edited(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
