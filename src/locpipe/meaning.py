@@ -18,7 +18,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from locpipe.lexicon import (
     MARKS,
@@ -28,6 +28,7 @@ from locpipe.lexicon import (
     as_latin,
     fold,
     lemma,
+    lemmas,
     lexicon,
 )
 from locpipe.locales import base_language, is_pseudo
@@ -47,7 +48,7 @@ _CLAUSE_MARKS = frozenset('.;:!?,()[]—–"«»“”„،؛؟。，；：！�
 _STRUCK = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.DOTALL)
 _LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>(?:(?!\1).)+?)\1\s*(?P<colon>[:：]?)", re.DOTALL)
 _WORD = WORD
-_TOKEN = re.compile(f"(?:[^\\W_]|[{MARKS}])+|[^\\w\\s{MARKS}]")
+_TOKEN = re.compile(f"((?:[^\\W_]|[{MARKS}])+)|[^\\w\\s{MARKS}]")  # a word (group 1), or a mark
 _HEBREW_CLITICS = (
     "וכש",
     "וה",
@@ -68,11 +69,12 @@ _HEBREW_CLITICS = (
     "כ",
 )
 _ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_CLITICS = {"ar": _ARABIC_CLITICS, "he": _HEBREW_CLITICS}
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A word (in Chinese: a character) of a text, folded."""
+class Unit(NamedTuple):
+    """A word (in Chinese: a character) of a text, folded (a tuple: a text has dozens, made
+    anew for every text judged)."""
 
     text: str
     lemma: str
@@ -92,6 +94,9 @@ class Reading:
     label_units: tuple[Unit, ...]
     plain: str
     """The visible text of label and body, folded, struck-through text removed."""
+    every_unit: tuple[Unit, ...]
+    """The units of body and label: one tuple, so that the phrase search's findings in it are
+    kept for every rule that looks (see :func:`_text`)."""
 
 
 # --- reading a text ------------------------------------------------------------------------------
@@ -117,12 +122,14 @@ def read(locale: str, msgstr: str) -> Reading:
     lex = lexicon(language)
     label, body = split_label(_STRUCK.sub(" ", msgstr))
     units = _units(fold(plain_text(body)), lex)
+    label_units = _units(fold(plain_text(label)), lex) if label else ()
     return Reading(
         language,
         units,
         _negations(units, lex),
-        _units(fold(plain_text(label)), lex) if label else (),
+        label_units,
         fold(visible(msgstr)),
+        units + label_units,
     )
 
 
@@ -130,13 +137,16 @@ def _units(text: str, lex: Lexicon) -> tuple[Unit, ...]:
     units: list[Unit] = []
     clause = 0
     if lex.spaced:
+        language, scope_ends = lex.language, lex.scope_ends
+        table = lemmas(language)
+        clitics = language in _CLITICS
         for token in _TOKEN.finditer(text):
             word = token.group()
-            if word in _CLAUSE_MARKS or word in lex.scope_ends:
+            if word in _CLAUSE_MARKS or word in scope_ends:
                 clause += 1
-            elif _WORD.fullmatch(word):
-                forms = (word, *_without_clitics(word, lex.language))
-                units.append(Unit(word, lemma(lex.language, word), clause, forms))
+            elif token.lastindex:  # a word, not a mark
+                forms = (word, *_without_clitics(word, language)) if clitics else (word,)
+                units.append(Unit(word, table.get(word, word), clause, forms))
         return tuple(units)
     i = 0
     ends = sorted(lex.scope_ends, key=len, reverse=True)
@@ -156,8 +166,11 @@ def _units(text: str, lex: Lexicon) -> tuple[Unit, ...]:
 def _without_clitics(word: str, language: str) -> list[str]:
     """An Arabic or Hebrew word without the prefixes written onto it (and, so, with, for, like,
     the; Hebrew also from, that)."""
-    clitics = {"ar": _ARABIC_CLITICS, "he": _HEBREW_CLITICS}.get(language, ())
-    return [word[len(p) :] for p in clitics if word.startswith(p) and len(word) - len(p) >= 2]
+    return [
+        word[len(p) :]
+        for p in _CLITICS.get(language, ())
+        if word.startswith(p) and len(word) - len(p) >= 2
+    ]
 
 
 def _word_at(units: tuple[Unit, ...], i: int, forms: tuple[str, ...], language: str) -> int | None:
@@ -393,7 +406,7 @@ def _longest_from(units: tuple[Unit, ...], language: str, family: _Family) -> di
 
 def _negations(units: tuple[Unit, ...], lex: Lexicon) -> tuple[frozenset[int], ...]:
     """Per unit, the starts of the negations whose scope covers it (see lexicon.toml)."""
-    covered: list[set[int]] = [set() for _ in units]
+    covered: dict[int, set[int]] = {}  # unit → the negations covering it (few units have any)
     not_negation = _longest_from(units, lex.language, "not-negation")
     negation_clause = _longest_from(units, lex.language, "negation-clause")
     negation = _longest_from(units, lex.language, "negation")
@@ -407,7 +420,7 @@ def _negations(units: tuple[Unit, ...], lex: Lexicon) -> tuple[frozenset[int], .
         if end is not None:
             for k, unit in enumerate(units):
                 if unit.clause == units[i].clause and not i <= k < end:
-                    covered[k].add(i)
+                    covered.setdefault(k, set()).add(i)
             i = end
             continue
         end = negation.get(i)
@@ -415,11 +428,14 @@ def _negations(units: tuple[Unit, ...], lex: Lexicon) -> tuple[frozenset[int], .
             for k in range(end, min(end + _SCOPE[lex.spaced], len(units))):
                 if units[k].clause != units[i].clause:
                     break
-                covered[k].add(i)
+                covered.setdefault(k, set()).add(i)
             i = end
             continue
         i += 1
-    return tuple(frozenset(c) for c in covered)
+    return tuple(frozenset(covered[k]) if k in covered else _NOT_COVERED for k in range(len(units)))
+
+
+_NOT_COVERED: frozenset[int] = frozenset()
 
 
 def negated(reading: Reading, start: int, end: int) -> bool:
@@ -474,7 +490,7 @@ def missing_terms(
 ) -> list[str]:
     """The required terms (``a|b``) that the caveat's text (or its body alone) lacks."""
     reading = read(locale, msgstr)
-    units = reading.units if body_only else reading.units + reading.label_units
+    units = reading.units if body_only else reading.every_unit
     return ["|".join(alts) for alts in terms if not term_found(units, alts, reading.language)]
 
 
@@ -512,8 +528,8 @@ def promotional(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -
     """C032 an absolute or promotional claim the English lacks."""
     reading = read(locale, msgstr)
     english = read("en", msgid)
-    units = reading.units + reading.label_units
-    english_units = english.units + english.label_units
+    units = reading.every_unit
+    english_units = english.every_unit
     added = []
     possible = _possible_firsts(units, reading.language, "promotional")
     english_possible = _possible_firsts(english_units, "en", "promotional")
@@ -607,7 +623,7 @@ def number_words(locale: str, text: str) -> frozenset[str]:
     reading = read(locale, text)
     lex = lexicon(reading.language)
     found = set()
-    units = reading.units + reading.label_units
+    units = reading.every_unit
     if lex.spaced:
         possible = _possible_firsts(units, reading.language, "numbers")
         for word, value in lex.numbers.items():
