@@ -60,7 +60,9 @@ def phases(root: Path, *, new_texts: bool = False) -> dict[str, float]:
 def _text_memos() -> list[Callable[[], None]]:
     """How to clear each memo keyed by a text: every bounded ``functools.lru_cache`` of
     locpipe's modules (the unbounded ones hold a language's tables, the parsers, the model),
-    and the gate's and the meaning checks' own per-text dictionaries."""
+    and the gate's and the meaning checks' own per-text dictionaries. A few bounded ones hold
+    something else (a character's script, a catalog header's plural rule): clearing them too
+    errs high, by about 2 % of the gate (benchmarks/README.md)."""
     clears: list[Callable[[], None]] = [gate._TEXT_FAILURES.clear, meaning._TEXTS.clear]
     for module in pkgutil.iter_modules(locpipe.__path__):
         namespace = importlib.import_module(f"locpipe.{module.name}")
