@@ -59,9 +59,40 @@ def test_a_fifo_source_is_refused_not_read(repository):
     assert "source/article.md: error: cannot read: it is a FIFO, not a regular file" in done.stderr
 
 
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_folder_where_a_catalog_belongs_is_named_as_one(repository, command):
+    path = repository / "locales" / "fr" / "LC_MESSAGES" / "article.po"
+    path.unlink()
+    path.mkdir()
+    done = run(repository, command)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "locales/fr/LC_MESSAGES/article.po: error: cannot read: it is a folder, not a regular file\n"
+    )
+
+
 def test_a_device_is_refused_not_read(tmp_path):
     with pytest.raises(fsio.NotARegularFile, match="a character device"):
         fsio.read_regular(Path("/dev/zero"))  # it would never end
+
+
+def test_a_folder_is_refused_before_any_read(tmp_path):
+    with pytest.raises(fsio.NotARegularFile, match="it is a folder, not a regular file"):
+        fsio.read_regular(tmp_path)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 70_000, 200_001])
+def test_a_regular_file_is_read_whole(tmp_path, size):
+    path = tmp_path / "data"
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    path.write_bytes(data)
+    assert fsio.read_regular(path) == data
+
+
+def test_a_file_whose_size_is_not_known_is_read_to_its_end():
+    # /proc reports a size of 0 for files that hold text: read until the end, not the size.
+    data = fsio.read_regular(Path("/proc/self/status"))
+    assert data.startswith(b"Name:") and data.endswith(b"\n") and len(data) > 100
 
 
 # --- read-only catalogs --------------------------------------------------------------------------

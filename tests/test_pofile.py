@@ -337,6 +337,36 @@ def test_one_pass_reader_agrees_with_the_lexer_on_any_text(text: str) -> None:
     _same_entries(text)
 
 
+def _read_as_text(data: bytes, charset: str) -> list | CatalogError:
+    """What the general reader makes of ``data`` decoded, line ends normalized: the entries
+    :func:`parse_po` must give, or the error it must raise."""
+    try:
+        return _general(data.decode(charset).replace("\r\n", "\n"))
+    except CatalogError as error:
+        return error
+
+
+@pytest.mark.parametrize("charset", ["UTF-8", "ISO-8859-1", "UTF8"])
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PO_PIECES, max_size=30).map("".join))
+def test_a_whole_file_reads_as_its_text_does_in_every_charset(charset: str, text: str) -> None:
+    # The whole of parse_po (the charset sniffed, the text decoded, CRLF and "#~"/"#|" looked
+    # for in the bytes of a UTF-8 file and in the text of others) against the general reader.
+    header = f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
+    data = (header + text).encode(charset, "replace")
+    expected = _read_as_text(data, "utf-8" if charset.startswith("UTF") else charset)
+    if isinstance(expected, CatalogError):
+        with pytest.raises(CatalogError):
+            parse_po(data, path="t.po")
+        return
+    try:
+        found = parse_po(data, path="t.po")
+    except CatalogError as error:  # duplicates and an empty file are the whole file's errors
+        assert "duplicate" in str(error) or "header" in str(error)
+        return
+    assert [found.header, *found.entries] == expected
+
+
 _MUTATION = st.tuples(st.sampled_from(["delete", "repeat", "swap", "cut"]), st.integers(0, 10**6))
 
 

@@ -191,7 +191,8 @@ def _build_document(plan: Plan, name: str, locales: Iterable[str]) -> DocumentOu
         )
         if plan.staging is not None:
             target = plan.staging / locale / f"{name}.md"
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.parent.is_dir():  # a stat, where mkdir would raise and catch each time
+                target.parent.mkdir(parents=True, exist_ok=True)
             replace_text(target, page.localized.markdown)
             replace_text(target.with_suffix(".html"), page.html)
     return outcome

@@ -195,12 +195,25 @@ def read_regular(path: Path) -> bytes:
     # O_NONBLOCK: opening a FIFO returns at once instead of waiting; it changes nothing for a
     # regular file.
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(descriptor, "rb") as stream:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = _KINDS.get(stat.S_IFMT(mode), "something else")
+    try:
+        # Before any read: a folder opens too (reading it is what fails), and a FIFO's read
+        # would find no writer.
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(status.st_mode), "something else")
             raise NotARegularFile(errno.EINVAL, f"it is {kind}, not a regular file")
-        return stream.read()
+        return _read_to_end(descriptor, status.st_size)
+    finally:
+        os.close(descriptor)
+
+
+def _read_to_end(descriptor: int, size: int) -> bytes:
+    """Everything left to read from ``descriptor``: one read of the ``size`` it has, then
+    until the end (a file that grew meanwhile, or one whose size is not known, as in /proc)."""
+    chunks = []
+    while chunk := os.read(descriptor, size + 1 if not chunks else 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 _KINDS = {

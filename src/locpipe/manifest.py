@@ -39,12 +39,12 @@ def _file_digest(path: Path) -> bytes:
     except NotARegularFile:
         return b"-"
     except OSError as error:
-        if error.errno in _NO_FILE:  # a folder, or what Path.is_file takes for "no file"
+        if error.errno in _NO_FILE:  # what Path.is_file takes for "no file"
             return b"-"
         raise
 
 
-_NO_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EBADF, errno.ELOOP})
+_NO_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 def fingerprints(config: Config, locales: list[str], documents: list[str]) -> Fingerprints:

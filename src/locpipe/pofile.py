@@ -39,9 +39,11 @@ def parse_po(data: bytes, *, path: str) -> PoFile:
         # msgcat itself rejects a BOM, but editors on Windows write one.
         data = data[len(codecs.BOM_UTF8) :]
     charset = _sniff_charset(data, path)
-    text = _decode(data, charset, path).replace("\r\n", "\n")
+    text = _decode(data, charset, path)
+    if _holds(text, data, charset, "\r\n"):
+        text = text.replace("\r\n", "\n")
     # Obsolete entries and previous strings are for the token parser: scan for them only once.
-    plain = "#~" not in text and "#|" not in text
+    plain = not _holds(text, data, charset, "#~") and not _holds(text, data, charset, "#|")
     entries = _plain_entries(text) if plain else None
     if entries is None:
         entries = _Parser(_tokenize(text, path, charset), path).parse()
@@ -52,6 +54,21 @@ def parse_po(data: bytes, *, path: str) -> PoFile:
         header = entries.pop(0)
     _check_duplicates(header, entries, path)
     return PoFile(header=header, entries=entries)
+
+
+def _holds(text: str, data: bytes, charset: str, ascii_needle: str) -> bool:
+    """Whether ``text``, which is ``data`` decoded from ``charset``, holds ``ascii_needle``.
+
+    In UTF-8 an ASCII character is its own byte and never part of another character's, so the
+    bytes hold it exactly where the text does; searching them is several times quicker than
+    searching text that has a character beyond Latin-1 (two or four bytes per character).
+    """
+    if charset in _UTF_8:
+        return ascii_needle.encode("ascii") in data
+    return ascii_needle in text
+
+
+_UTF_8 = frozenset({"utf-8", "UTF-8"})  # codecs.lookup's name, and the default's
 
 
 def _sniff_charset(data: bytes, path: str) -> str:
