@@ -210,7 +210,7 @@ def read_regular(path: Path) -> bytes:
 def _read_to_end(descriptor: int, size: int) -> bytes:
     """Everything left to read from ``descriptor``: one read of the ``size`` it has, then
     until the end (a file that grew meanwhile, or one whose size is not known, as in /proc)."""
-    chunks = []
+    chunks: list[bytes] = []
     while chunk := os.read(descriptor, size + 1 if not chunks else 1 << 16):
         chunks.append(chunk)
     return b"".join(chunks)
