@@ -17,9 +17,10 @@ import os
 import shutil
 import tempfile
 import time
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from locpipe.version import distribution_version
 
 _ARRAYS = ("ptc", "pc", "classes", "nextmove", "row", "output")
 _PREFIX = "py3langid-"
@@ -48,7 +49,10 @@ def load_identifier() -> Any:
 
     source = Path(MODEL_DIR) / MODEL_FILE
     stat = source.stat()
-    cached = cache_dir() / f"{_PREFIX}{version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}"
+    cached = (
+        cache_dir()
+        / f"{_PREFIX}{distribution_version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}"
+    )
     try:
         mapped = {
             name: np.load(cached / f"{name}.npy", mmap_mode="r", allow_pickle=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import importlib.metadata
 import json
 import os
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 from locpipe.config import UI_DOMAIN, Config, template_files
 from locpipe.fsio import NotARegularFile, read_regular, remove_leftovers
 from locpipe.registry import REGISTRY_NAME
-from locpipe.version import __version__
+from locpipe.version import __version__, distribution_version
 
 MANIFEST = ".locpipe-manifest.json"
 MANIFEST_FORMAT = 3
@@ -88,11 +87,7 @@ RENDERING_DISTRIBUTIONS = (
 def _renderer_key() -> bytes:
     """locpipe's version and those of :data:`RENDERING_DISTRIBUTIONS`."""
     versions = [f"locpipe {__version__}"]
-    for name in RENDERING_DISTRIBUTIONS:
-        try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name} -")
+    versions += [f"{name} {distribution_version(name) or '-'}" for name in RENDERING_DISTRIBUTIONS]
     return "\n".join(versions).encode()
 
 
