@@ -13,7 +13,8 @@ __version__ = "0.1.0"
 
 def distribution_version(name: str) -> str | None:
     """The version of the installed distribution ``name`` (as pip names it), None if it is not
-    installed: what ``importlib.metadata.version`` says.
+    installed: what ``importlib.metadata.version`` says (a version its author wrote in a form
+    other than the normalized one, ``1.0-1`` for ``1.0.post1``, is given normalized).
 
     Read from the name of its ``.dist-info`` folder, as pip and every installer of wheels name
     it (``markdown_it_py-4.3.0.dist-info``), when the first folder of the import path that
