@@ -73,3 +73,13 @@ def test_a_distribution_installed_nowhere_has_no_version():
 def test_a_folder_that_cannot_be_listed_is_passed_over(tmp_path: Path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path / "missing"))
     assert distribution_version("pytest") == importlib.metadata.version("pytest")
+
+
+def test_the_current_folder_on_the_path_is_the_one_current_at_each_call(tmp_path, monkeypatch):
+    for folder, release in [("one", "1.0"), ("two", "2.0")]:
+        (tmp_path / folder / f"demo_dist-{release}.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend("")
+    monkeypatch.chdir(tmp_path / "one")
+    assert distribution_version("demo-dist") == "1.0"
+    monkeypatch.chdir(tmp_path / "two")
+    assert distribution_version("demo-dist") == "2.0"

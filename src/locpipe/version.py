@@ -27,7 +27,8 @@ def distribution_version(name: str) -> str | None:
     for entry in sys.path:
         if os.path.isfile(entry):
             break  # a zip file: importlib.metadata looks inside
-        found = _metadata_folders(entry or ".").get(wanted)
+        # Absolute: "" (the current folder) names another folder once the process moves.
+        found = _metadata_folders(os.path.abspath(entry or ".")).get(wanted)
         if found is None:
             continue
         if len(found) == 1 and found[0][1] == ".dist-info":
