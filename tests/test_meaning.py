@@ -277,6 +277,36 @@ def test_the_candidates_ranking_breaks_ties_as_py3langid(classes, weights, candi
     assert langmodel.most_likely(identifier, text, candidates) == expected
 
 
+@given(st.text(st.characters(codec="utf-8")), st.integers(min_value=1, max_value=40))
+def test_counting_letters_stops_where_the_answer_is_known(text, count):
+    assert meaning._has_letters(text, count) == (sum(char.isalpha() for char in text) >= count)
+
+
+@pytest.mark.parametrize(
+    ("text", "decided"),
+    [
+        ("Die Therapie ist neu ja", False),  # 19 letters: too short to tell
+        ("Die Therapie ist neu und", True),  # 20
+        ("Die Therapie ist neu ja UC-MSC", False),  # an abbreviation is no word of a language
+        ("Die Therapie ist neu ja x2", False),  # nor is a word with a digit
+        ("Die  Therapie\tist neu\nund", True),  # any blanks between words
+    ],
+)
+def test_a_text_too_short_to_tell_has_no_language(text, decided):
+    assert (meaning.identify(text, ("de", "en")) is not None) == decided
+
+
+def test_the_candidates_columns_are_kept_per_model():
+    """Two models with the same candidates each score with their own columns."""
+    from locpipe import langmodel
+
+    first = _tiny_identifier(["a", "b"], [-1.0, -2.0])
+    second = _tiny_identifier(["b", "a"], [-1.0, -2.0])
+    assert langmodel.most_likely(first, "text", ("a", "b")) == "a"
+    assert langmodel.most_likely(second, "text", ("a", "b")) == "b"
+    assert langmodel.most_likely(first, "text", ("a", "b")) == "a"
+
+
 @pytest.mark.parametrize(
     ("previous", "stale"),
     [

@@ -83,7 +83,7 @@ def most_likely(identifier: Any, text: str, candidates: tuple[str, ...]) -> str 
     import numpy as np
     from py3langid.langid import visit_counts
 
-    columns = _columns(identifier, candidates)
+    columns, wanted, priors = _columns(identifier, candidates)
     if not columns:
         return None
     encoded = identifier._encode(text)
@@ -94,10 +94,7 @@ def most_likely(identifier: Any, text: str, candidates: tuple[str, ...]) -> str 
         return columns[0][1]
     indices = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
     counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-    wanted = np.fromiter((column for column, _ in columns), dtype=np.intp, count=len(columns))
-    scores = (
-        np.log1p(counts) @ identifier.nb_ptc[np.ix_(indices, wanted)] + identifier.nb_pc[wanted]
-    ).tolist()
+    scores = (np.log1p(counts) @ identifier.nb_ptc[np.ix_(indices, wanted)] + priors).tolist()
     best: dict[str, tuple[float, int]] = {}
     for (column, label), score in zip(columns, scores, strict=True):
         first = best.get(label)
@@ -105,10 +102,27 @@ def most_likely(identifier: Any, text: str, candidates: tuple[str, ...]) -> str 
     return max(best, key=lambda label: (best[label][0], -best[label][1]))
 
 
-def _columns(identifier: Any, candidates: tuple[str, ...]) -> list[tuple[int, str]]:
-    """(column, label) of every column of the model whose label is one of ``candidates``."""
+def _columns(
+    identifier: Any, candidates: tuple[str, ...]
+) -> tuple[list[tuple[int, str]], Any, Any]:
+    """(column, label) of every column of the model whose label is one of ``candidates``; those
+    columns as an index array, and their prior scores. Kept per identifier and candidates: C036
+    asks about the same few sets of candidates for every text."""
+    key = (id(identifier), candidates)
+    known = _COLUMNS.get(key)
+    if known is not None and known[0] is identifier:
+        return known[1]
+    import numpy as np
+
     wanted = set(candidates)
-    return [(i, label) for i, label in enumerate(identifier.nb_classes) if label in wanted]
+    columns = [(i, label) for i, label in enumerate(identifier.nb_classes) if label in wanted]
+    indices = np.fromiter((column for column, _ in columns), dtype=np.intp, count=len(columns))
+    found = columns, indices, identifier.nb_pc[indices]
+    _COLUMNS[key] = (identifier, found)
+    return found
+
+
+_COLUMNS: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[list[tuple[int, str]], Any, Any]]] = {}
 
 
 def _store(folder: Path, *model: Any) -> None:

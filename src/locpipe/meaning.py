@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import html
+import itertools
 import re
 import statistics
 import unicodedata
@@ -711,11 +712,22 @@ def warm(locales: Iterable[str]) -> None:
 
 def identify(text: str, candidates: Iterable[str]) -> str | None:
     """The most likely of ``candidates`` for ``text``, or None if too short to tell."""
-    words = [w for w in text.split() if not re.search(r"\d|[A-Z].*[A-Z]", w)]
+    words = [w for w in text.split() if not _NOT_A_WORD.search(w)]
     sample = " ".join(words)
-    if sum(char.isalpha() for char in sample) < 20:
+    if not _has_letters(sample, _ENOUGH_LETTERS):
         return None
     return _most_likely(sample, tuple(candidates))
+
+
+#: Words left out of a language sample: numbers, codes and abbreviations (UC-MSC, COVID-19).
+_NOT_A_WORD = re.compile(r"\d|[A-Z].*[A-Z]")
+#: Fewer letters than this: too short to tell a language by.
+_ENOUGH_LETTERS = 20
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """Whether ``text`` has at least ``count`` letters (looked at until that many are found)."""
+    return next(itertools.islice(filter(str.isalpha, text), count - 1, None), None) is not None
 
 
 @functools.lru_cache(maxsize=1024)
