@@ -307,6 +307,62 @@ def test_the_candidates_columns_are_kept_per_model():
     assert langmodel.most_likely(first, "text", ("a", "b")) == "a"
 
 
+#: Words that share beginnings, lemmas (de: "verfügbar" is the lemma of "verfügbare") and, in
+#: Arabic, clitics ("وال" + "علاج"), so that the phrase search's index has collisions to get wrong.
+_SEARCH_WORDS = {
+    "de": ["verfügbar", "verfügbare", "verfügbaren", "verfüg", "nicht", "noch", "experimentell",
+           "experiment", "ex", "e", "therapie", "ärztin"],
+    "ar": ["علاج", "والعلاج", "بالعلاج", "العلاج", "لا", "متاح", "متاحة", "تجريبي", "وتجريبي"],
+}  # fmt: skip
+
+
+@st.composite
+def _text_and_first_word(draw):
+    language = draw(st.sampled_from(sorted(_SEARCH_WORDS)))
+    pool = _SEARCH_WORDS[language]
+    words = draw(st.lists(st.sampled_from([*pool, ".", ","]), max_size=30))
+    forms = draw(
+        st.lists(
+            st.sampled_from(pool).flatmap(lambda w: st.sampled_from([w, w + "*", w[:2] + "*"])),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    return language, " ".join(words), tuple(forms)
+
+
+@given(_text_and_first_word())
+def test_the_phrase_search_looks_up_where_a_scan_finds(case):
+    """The units a phrasing may start at, looked up in the text's index of forms, lemmas and
+    prefixes: the units a scan of every unit matches."""
+    language, text, forms = case
+    units = meaning._units(lexicon.fold(text), lexicon.lexicon(language))
+    exact, lemmas, prefixes = meaning._matcher(forms, language)
+    scanned = [
+        i
+        for i, unit in enumerate(units)
+        if unit.lemma in lemmas
+        or not exact.isdisjoint(unit.forms)
+        or any(form.startswith(prefixes) for form in unit.forms)
+    ]
+    assert meaning._starts(meaning._text(units), forms, language) == scanned
+
+
+def test_a_claim_is_stated_alike_each_time_it_is_asked(shipped):
+    """Three rules ask how each claim is stated in the same text: kept from the first, the
+    answer is the one a fresh reading gives."""
+    _, registry = shipped
+    spec = registry["experimental-stage"]
+    text = "Diese Therapie ist nicht experimentell, sondern noch nicht verfügbar."
+    first = [meaning.stated(meaning.read("de", text), claim, "de") for claim in spec.claims]
+    again = [meaning.stated(meaning.read("de", text), claim, "de") for claim in spec.claims]
+    meaning.read.cache_clear()
+    meaning._TEXTS.clear()
+    fresh = [meaning.stated(meaning.read("de", text), claim, "de") for claim in spec.claims]
+    assert first == again == fresh
+    assert [p for p in first if p] and first[0] == ["negative"]  # "nicht experimentell"
+
+
 @pytest.mark.parametrize(
     ("previous", "stale"),
     [

@@ -10,6 +10,7 @@ tables in :mod:`locpipe.lexicon`). A caveat's claims and their polarity come fro
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import html
@@ -17,6 +18,7 @@ import itertools
 import re
 import statistics
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
@@ -253,48 +255,66 @@ def find(
 
 
 def _starts(text: _Text, forms: tuple[str, ...], language: str) -> list[int]:
-    """Where a phrasing whose first word is ``forms`` may start (a quick first pass)."""
-    units = text.units
+    """Where a phrasing whose first word is ``forms`` may start: the units that match one of its
+    forms as written, as a lemma or as a ``word*`` prefix (looked up in the text's index, not
+    scanned for), in text order."""
     if not lexicon(language).spaced:
         firsts = {form[0] for form in forms if form}
         if firsts.isdisjoint(text.texts):
             return []
-        return [i for i, unit in enumerate(units) if unit.text in firsts]
+        return [i for i, unit in enumerate(text.units) if unit.text in firsts]
     exact, lemmas, prefixes = _matcher(forms, language)
-    prefixed = bool(prefixes) and text.has_prefix(prefixes)
-    if not prefixed and lemmas.isdisjoint(text.lemmas) and exact.isdisjoint(text.forms):
-        return []  # most phrasings of a lexicon are in no given text: no scan
-    return [
-        i
-        for i, unit in enumerate(units)
-        if unit.lemma in lemmas
-        or not exact.isdisjoint(unit.forms)
-        or (prefixed and any(f.startswith(prefixes) for f in unit.forms))
-    ]
+    found: list[int] = []
+    for form in exact:
+        found += text.by_form.get(form, ())
+    for word in lemmas:
+        found += text.by_lemma.get(word, ())
+    for prefix in prefixes:
+        for form in text.starting_with(prefix):
+            found += text.by_form[form]
+    return sorted(set(found)) if found else found
 
 
 class _Text:
-    """What the phrase search knows of one text's units: the sets of their texts, lemmas and
-    forms (every rule looks for dozens of phrasings in the same text, most of them absent: one
-    look at these sets says so), and what it found there already (three rules ask about the
-    same claims)."""
+    """What the phrase search knows of one text's units: where each of their texts, forms and
+    lemmas stands (every rule looks for dozens of phrasings in the same text, most of them
+    absent: one look in these says where they may start), the forms in order (a ``word*``
+    prefix is a range of them), and what it found there already (three rules ask about the
+    same claims: the polarities each claim is stated in are kept too)."""
 
-    __slots__ = ("firsts", "forms", "found", "lemmas", "prefixes", "texts", "units")
+    __slots__ = (
+        "by_form",
+        "by_lemma",
+        "firsts",
+        "found",
+        "sorted_forms",
+        "stated",
+        "texts",
+        "units",
+    )
 
     def __init__(self, units: tuple[Unit, ...]) -> None:
         self.units = units
         self.texts = frozenset(unit.text for unit in units)
-        self.lemmas = frozenset(unit.lemma for unit in units)
-        self.forms = frozenset(form for unit in units for form in unit.forms)
+        self.by_form: dict[str, list[int]] = {}
+        self.by_lemma: dict[str, list[int]] = {}
+        for i, unit in enumerate(units):
+            for form in unit.forms:
+                self.by_form.setdefault(form, []).append(i)
+            self.by_lemma.setdefault(unit.lemma, []).append(i)
+        self.sorted_forms = sorted(self.by_form)
         self.found: dict[tuple[int, str, bool], tuple[Phrasing, tuple[tuple[int, int], ...]]] = {}
-        self.prefixes: dict[tuple[str, ...], bool] = {}
         self.firsts: dict[tuple[str, str], frozenset[tuple[str, ...]]] = {}
+        self.stated: dict[tuple[int, str, bool], tuple[Claim, tuple[str, ...]]] = {}
 
-    def has_prefix(self, prefixes: tuple[str, ...]) -> bool:
-        known = self.prefixes.get(prefixes)
-        if known is None:
-            known = self.prefixes[prefixes] = any(f.startswith(prefixes) for f in self.forms)
-        return known
+    def starting_with(self, prefix: str) -> list[str]:
+        """The text's forms that begin with ``prefix``."""
+        forms = self.sorted_forms
+        at = bisect.bisect_left(forms, prefix)
+        end = at
+        while end < len(forms) and forms[end].startswith(prefix):
+            end += 1
+        return forms[at:end]
 
 
 _Family = Literal["numbers", "promotional", "negation", "negation-clause", "not-negation"]
@@ -364,12 +384,12 @@ def _possible_firsts(
     by_form, by_lemma, always = _first_word_index(language, family)
     found: set[tuple[str, ...]] = set(always)
     spaced = lexicon(language).spaced
-    for key in text.forms if spaced else text.texts:
+    for key in text.by_form if spaced else text.texts:
         hit = by_form.get(key)
         if hit:
             found |= hit
     if spaced:
-        for key in text.lemmas:
+        for key in text.by_lemma:
             hit = by_lemma.get(key)
             if hit:
                 found |= hit
@@ -454,6 +474,11 @@ def stated(reading: Reading, claim: Claim, locale: str, *, label: bool = False) 
     negatively unless negated. Where two mentions overlap, the longer one counts.
     """
     units = reading.label_units if label else reading.units
+    memo = _text(units).stated
+    key = (id(claim), locale, label)
+    known = memo.get(key)
+    if known is not None and known[0] is claim:
+        return list(known[1])
     mentions = []
     for phrasings, opposite in (
         (claim.phrasings.get(locale, ()), False),
@@ -471,7 +496,9 @@ def stated(reading: Reading, claim: Claim, locale: str, *, label: bool = False) 
             for o in mentions
         )
     ]
-    return ["positive" if positive else "negative" for _, _, positive in kept]
+    polarities = ["positive" if positive else "negative" for _, _, positive in kept]
+    memo[key] = (claim, tuple(polarities))
+    return polarities
 
 
 def term_found(units: tuple[Unit, ...], alternatives: tuple[str, ...], language: str) -> bool:
@@ -752,8 +779,15 @@ def wrong_language(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
     return None
 
 
-def _words_for_similarity(text: str) -> list[str]:
-    return _WORD.findall(as_latin(fold(visible(text))))
+@functools.lru_cache(maxsize=1024)
+def _words_for_similarity(text: str) -> tuple[str, ...]:
+    """The words C037 compares (cached: the English is compared with every locale's)."""
+    return tuple(_WORD.findall(as_latin(fold(visible(text)))))
+
+
+#: The share of the English's words (difflib's ratio) from which a translation is the English
+#: with light edits.
+_EDITED = 0.5
 
 
 def english_edited(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
@@ -761,8 +795,13 @@ def english_edited(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None
     source, translation = _words_for_similarity(msgid), _words_for_similarity(msgstr)
     if source == translation:
         return None  # the English copied as it is: C006
+    # The words the two share, counted, bound the ratio from above (difflib's quick_ratio):
+    # a translation shares few, and the alignment is not worth making.
+    shared = sum((Counter(source) & Counter(translation)).values())
+    if 2 * shared < _EDITED * (len(source) + len(translation)):
+        return None
     ratio = difflib.SequenceMatcher(None, source, translation, autojunk=False).ratio()
-    if ratio >= 0.5:
+    if ratio >= _EDITED:
         return f"the English with light edits ({ratio:.0%} of its words, look-alike letters folded)"
     return None
 
