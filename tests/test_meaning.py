@@ -7,6 +7,7 @@ import html
 import json
 import os
 import random
+import shutil
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -173,7 +174,7 @@ def test_the_language_model_cache_gives_the_same_model(tmp_path, monkeypatch):
         "العلاج لا يزال تجريبيًا وغير متاح على نطاق واسع.",
     ):
         assert fresh.rank(text) == cached.rank(text)
-    assert [path.name for path in tmp_path.iterdir()] == [cached_name(tmp_path)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["installs", cached_name(tmp_path)]
 
 
 def cached_name(cache) -> str:
@@ -181,18 +182,81 @@ def cached_name(cache) -> str:
     return folder.name
 
 
+@pytest.fixture
+def installs(tmp_path, monkeypatch):
+    """Two installs of py3langid's model file (same content, installed at different times), a
+    cache of its own, and a count of the decompressions; ``use(n)`` points py3langid at one."""
+    import py3langid.langid
+    import py3langid.modelio
+
+    from locpipe import langmodel
+
+    shipped = Path(py3langid.langid.MODEL_DIR) / py3langid.langid.MODEL_FILE
+    folders = []
+    for number in range(2):
+        folder = tmp_path / f"install-{number}"
+        copy = folder / py3langid.langid.MODEL_FILE
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(shipped.read_bytes())
+        os.utime(copy, ns=(10**18 + number, 10**18 + number))
+        folders.append(folder)
+    monkeypatch.setenv("LOCPIPE_CACHE", str(tmp_path / "cache"))
+    decompressed = []
+    load_model = py3langid.modelio.load_model
+
+    def counted(path):
+        decompressed.append(path)
+        return load_model(path)
+
+    monkeypatch.setattr(py3langid.modelio, "load_model", counted)
+
+    def use(number: int):
+        monkeypatch.setattr(py3langid.langid, "MODEL_DIR", folders[number])
+        return langmodel.load_identifier()
+
+    return use, decompressed, tmp_path / "cache"
+
+
+def test_installs_of_the_same_model_share_one_copy(installs):
+    use, decompressed, cache = installs
+    first = use(0)
+    second = use(1)  # another venv: its file is newer, its content the same
+    assert len(decompressed) == 1
+    assert len(list(cache.glob("py3langid-*"))) == 1
+    assert len(list((cache / "installs").iterdir())) == 2  # each install's digest, noted
+    text = "Die Therapie ist noch experimentell und nicht überall verfügbar."
+    assert first.rank(text) == second.rank(text)
+    use(0)
+    use(1)
+    assert len(decompressed) == 1
+
+
+def test_a_note_of_a_removed_copy_or_a_garbled_one_only_costs_time(installs):
+    use, decompressed, cache = installs
+    use(0)
+    shutil.rmtree(cache / cached_name(cache))  # pruned by another version's run
+    assert use(0).rank("Die Therapie ist noch experimentell.")[0][0] == "de"
+    assert len(decompressed) == 2
+    (note,) = (cache / "installs").iterdir()
+    note.write_bytes(b"../../etc\xff")
+    assert use(0).rank("Die Therapie ist noch experimentell.")[0][0] == "de"
+    assert len(decompressed) == 2  # found again by its digest
+    assert note.read_text() == cached_name(cache) + "\n"
+
+
 def test_the_language_model_cache_keeps_only_the_newest_copies(tmp_path, monkeypatch):
     from locpipe import langmodel
 
     monkeypatch.setenv("LOCPIPE_CACHE", str(tmp_path))
     (tmp_path / "py3langid-0.4.0-1-2.npz").write_bytes(b"an earlier locpipe's copy")
-    for number in range(5):  # copies for other installs of py3langid, oldest first
-        (tmp_path / f"py3langid-0.3.{number}-1-2").mkdir()
-        os.utime(tmp_path / f"py3langid-0.3.{number}-1-2", ns=(number, number))
+    (tmp_path / "py3langid-0.4.0-4586720-1796545853074297857").mkdir()  # and one of an install
+    for number in range(5):  # copies of other models, oldest first
+        (tmp_path / f"py3langid-0.3.{number}-{number:032x}").mkdir()
+        os.utime(tmp_path / f"py3langid-0.3.{number}-{number:032x}", ns=(number, number))
     langmodel.load_identifier()
-    left = sorted(path.name for path in tmp_path.iterdir())
+    left = sorted(path.name for path in tmp_path.glob("py3langid-*"))
     assert len(left) == 3  # the new copy and the two newest others
-    assert "py3langid-0.3.4-1-2" in left and "py3langid-0.3.3-1-2" in left
+    assert f"py3langid-0.3.4-{4:032x}" in left and f"py3langid-0.3.3-{3:032x}" in left
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):

@@ -3,17 +3,22 @@
 The model ships inside py3langid as an LZMA-compressed ``.npz``; decompressing it costs about half
 a second of CPU, more than the rest of ``locpipe check``. The first run writes its arrays
 uncompressed, one ``.npy`` file each, into a folder of ``$LOCPIPE_CACHE`` (default
-``$XDG_CACHE_HOME/locpipe``, else ``~/.cache/locpipe``) named after py3langid's version and the
-model file's size and mtime, so an upgrade never reads an old copy. Later runs map those files
-into memory: nothing is read or copied until the scoring touches it (a caveat touches a few
-hundred of the 100,000 feature rows), so loading costs a few milliseconds instead of reading
-68 MB. Older copies (another py3langid install) are removed, all but the newest few. A cache
-that cannot be written or read is skipped: the model is then loaded from py3langid as before.
+``$XDG_CACHE_HOME/locpipe``, else ``~/.cache/locpipe``) named after py3langid's version and a
+digest of the model file, so an upgrade never reads an old copy and every environment with the
+same model (a venv per nox session, a quickstart, a developer's own) shares one copy. Hashing the
+4.5 MB file costs 10-15 ms, so each install's file, known by its size and time, is noted under
+``installs/`` with the digest it has: later runs read that note instead. They then map the
+arrays into memory: nothing is read or copied until the scoring touches it (a caveat touches a
+few hundred of the 100,000 feature rows), so loading costs a few milliseconds instead of reading
+68 MB. Copies of other models are removed, all but the newest few. A cache that cannot be written
+or read is skipped: the model is then loaded from py3langid as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -25,7 +30,11 @@ from locpipe.version import distribution_version
 _ARRAYS = ("ptc", "pc", "classes", "nextmove", "row", "output")
 _PREFIX = "py3langid-"
 _KEPT = 3
-"""Copies kept in the cache: the newest ones (two installs of py3langid may take turns)."""
+"""Copies kept in the cache: the newest ones (two versions of py3langid may take turns)."""
+_INSTALLS = "installs"
+_INSTALLS_KEPT = 32
+"""Notes kept of installs' digests: the newest ones (an install without one hashes its file)."""
+_COPY_NAME = re.compile(rf"{_PREFIX}.+-[0-9a-f]{{32}}")
 
 
 def cache_dir() -> Path:
@@ -48,11 +57,11 @@ def load_identifier() -> Any:
     from py3langid.modelio import load_model  # type: ignore[import-untyped]
 
     source = Path(MODEL_DIR) / MODEL_FILE
-    stat = source.stat()
-    cached = (
-        cache_dir()
-        / f"{_PREFIX}{distribution_version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}"
-    )
+    version = distribution_version("py3langid")
+    cache = cache_dir()
+    note = _install_note(cache, source, version)
+    noted = _noted_copy(note)
+    cached = noted or cache / f"{_PREFIX}{version}-{_digest(source)}"
     try:
         mapped = {
             name: np.load(cached / f"{name}.npy", mmap_mode="r", allow_pickle=False)
@@ -66,9 +75,58 @@ def load_identifier() -> Any:
     except (OSError, ValueError, KeyError):
         ptc, pc, classes, nextmove, row, output = load_model(source)
         _store(cached, ptc, pc, classes, nextmove, row, output)
+    if cached != noted:
+        _write_note(note, cached.name)
     return LanguageIdentifier(
         np.asarray(ptc), np.asarray(pc), classes, nextmove, output, norm_probs=False, tk_row=row
     )
+
+
+def _install_note(cache: Path, source: Path, version: str | None) -> Path:
+    """Where the digest of this install's model file is noted: named after the file's version,
+    size and time, which a reinstall changes."""
+    stat = source.stat()
+    return cache / _INSTALLS / f"{_PREFIX}{version}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def _noted_copy(note: Path) -> Path | None:
+    """The copy ``note`` names, if it names one (its folder may since have been removed)."""
+    try:
+        name = note.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return note.parent.parent / name if _COPY_NAME.fullmatch(name) else None
+
+
+def _digest(source: Path) -> str:
+    """A digest of the model file's content: equal files, one copy."""
+    with source.open("rb") as stream:
+        return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+def _write_note(note: Path, name: str) -> None:
+    """Note that this install's model is the copy ``name`` (atomically; skipped if it cannot be
+    written), then remove the oldest notes."""
+    try:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="ascii", dir=note.parent, prefix=".tmp-", delete=False
+        ) as stream:
+            stream.write(name + "\n")
+        os.replace(stream.name, note)
+    except OSError:
+        return
+    _prune_notes(note.parent)
+
+
+def _prune_notes(installs: Path) -> None:
+    try:
+        notes = sorted(installs.glob(f"{_PREFIX}*"), key=lambda path: path.stat().st_mtime_ns)
+    except OSError:
+        return
+    stale = [path for path in installs.glob(".tmp-*") if _age(path) > 3600]
+    for old in notes[:-_INSTALLS_KEPT] + stale:
+        old.unlink(missing_ok=True)
 
 
 def most_likely(identifier: Any, text: str, candidates: tuple[str, ...]) -> str | None:
@@ -156,16 +214,17 @@ def _store(folder: Path, *model: Any) -> None:
 
 
 def _prune(cache: Path) -> None:
-    """Remove all but the newest :data:`_KEPT` copies of the model (and the ``.npz`` files
-    earlier versions of locpipe wrote, 68 MB each)."""
+    """Remove all but the newest :data:`_KEPT` copies of the model, and what earlier versions of
+    locpipe kept: ``.npz`` files (68 MB each) and copies named after an install, not a digest."""
     try:
         copies = sorted(cache.glob(f"{_PREFIX}*"), key=lambda path: path.stat().st_mtime_ns)
     except OSError:
         return
-    folders = [path for path in copies if path.is_dir()]
+    folders = [path for path in copies if path.is_dir() and _COPY_NAME.fullmatch(path.name)]
+    earlier = [path for path in copies if not _COPY_NAME.fullmatch(path.name)]
     # A run killed while writing leaves its temporary folder: gone once it is an hour old.
     stale = [path for path in cache.glob(".tmp-*") if _age(path) > 3600]
-    for old in [path for path in copies if path.suffix == ".npz"] + folders[:-_KEPT] + stale:
+    for old in earlier + folders[:-_KEPT] + stale:
         if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
         else:
