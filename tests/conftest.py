@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -101,6 +102,18 @@ class Project:
             for path in sorted(self.root.rglob("*"))
             if path.is_file()
         }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def interrupts_as_a_terminal_sends_them() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt here and in the commands the tests start, however the
+    test run was started. A shell starts a background command (``nox -s tests &``, ``nohup``)
+    with SIGINT ignored; Python then never installs its handler, and an ignored signal stays
+    ignored in every process started from it. The tests of interrupted commands would then
+    find nothing interrupted."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
 
 
 @pytest.fixture
