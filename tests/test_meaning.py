@@ -244,6 +244,22 @@ def test_a_note_of_a_removed_copy_or_a_garbled_one_only_costs_time(installs):
     assert note.read_text() == cached_name(cache) + "\n"
 
 
+def test_only_the_newest_notes_of_installs_are_kept(installs):
+    use, _, cache = installs
+    notes = cache / "installs"
+    notes.mkdir(parents=True)
+    for number in range(40):  # notes of installs gone since, oldest first
+        (notes / f"py3langid-0.4.0-1-{number}").write_text("x\n")
+        os.utime(notes / f"py3langid-0.4.0-1-{number}", ns=(number, number))
+    (notes / ".tmp-left-by-a-killed-run").write_text("")
+    os.utime(notes / ".tmp-left-by-a-killed-run", ns=(0, 0))
+    use(0)
+    left = sorted(path.name for path in notes.iterdir())
+    assert len(left) == 32  # this install's note and the 31 newest others
+    assert "py3langid-0.4.0-1-39" in left and "py3langid-0.4.0-1-8" not in left
+    assert not [name for name in left if name.startswith(".tmp-")]
+
+
 def test_the_language_model_cache_keeps_only_the_newest_copies(tmp_path, monkeypatch):
     from locpipe import langmodel
 

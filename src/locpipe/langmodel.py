@@ -120,13 +120,10 @@ def _write_note(note: Path, name: str) -> None:
 
 
 def _prune_notes(installs: Path) -> None:
-    try:
-        notes = sorted(installs.glob(f"{_PREFIX}*"), key=lambda path: path.stat().st_mtime_ns)
-    except OSError:
-        return
-    stale = [path for path in installs.glob(".tmp-*") if _age(path) > 3600]
-    for old in notes[:-_INSTALLS_KEPT] + stale:
-        old.unlink(missing_ok=True)
+    """Remove all but the newest :data:`_INSTALLS_KEPT` notes."""
+    notes = _oldest_first(installs)
+    if notes is not None:
+        _remove(notes[:-_INSTALLS_KEPT], installs)
 
 
 def most_likely(identifier: Any, text: str, candidates: tuple[str, ...]) -> str | None:
@@ -216,15 +213,27 @@ def _store(folder: Path, *model: Any) -> None:
 def _prune(cache: Path) -> None:
     """Remove all but the newest :data:`_KEPT` copies of the model, and what earlier versions of
     locpipe kept: ``.npz`` files (68 MB each) and copies named after an install, not a digest."""
-    try:
-        copies = sorted(cache.glob(f"{_PREFIX}*"), key=lambda path: path.stat().st_mtime_ns)
-    except OSError:
+    copies = _oldest_first(cache)
+    if copies is None:
         return
     folders = [path for path in copies if path.is_dir() and _COPY_NAME.fullmatch(path.name)]
     earlier = [path for path in copies if not _COPY_NAME.fullmatch(path.name)]
-    # A run killed while writing leaves its temporary folder: gone once it is an hour old.
-    stale = [path for path in cache.glob(".tmp-*") if _age(path) > 3600]
-    for old in earlier + folders[:-_KEPT] + stale:
+    _remove(earlier + folders[:-_KEPT], cache)
+
+
+def _oldest_first(folder: Path) -> list[Path] | None:
+    """The copies (or notes) in ``folder``, oldest first; None if it cannot be listed."""
+    try:
+        return sorted(folder.glob(f"{_PREFIX}*"), key=lambda path: path.stat().st_mtime_ns)
+    except OSError:
+        return None
+
+
+def _remove(paths: list[Path], folder: Path) -> None:
+    """Remove ``paths``, and what a run killed while writing left in ``folder`` (a temporary
+    folder or file): gone once it is an hour old."""
+    stale = [path for path in folder.glob(".tmp-*") if _age(path) > 3600]
+    for old in paths + stale:
         if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
         else:
