@@ -1,4 +1,4 @@
-"""py3langid's language model, kept decompressed in the user's cache so that loading it is cheap.
+"""py3langid's language model, kept decompressed in the user's cache, read without numpy.
 
 The model ships inside py3langid as an LZMA-compressed ``.npz``; decompressing it costs about half
 a second of CPU, more than the rest of ``locpipe check``. The first run writes its arrays
@@ -8,33 +8,108 @@ digest of the model file, so an upgrade never reads an old copy and every enviro
 same model (a venv per nox session, a quickstart, a developer's own) shares one copy. Hashing the
 4.5 MB file costs 10-15 ms, so each install's file, known by its size and time, is noted under
 ``installs/`` with the digest it has: later runs read that note instead. They then map the
-arrays into memory: nothing is read or copied until the scoring touches it (a caveat touches a
+files into memory: nothing is read or copied until the scoring touches it (a caveat touches a
 few hundred of the 100,000 feature rows), so loading costs a few milliseconds instead of reading
 68 MB. Copies of other models are removed, all but the newest few. A cache that cannot be written
 or read is skipped: the model is then loaded from py3langid as before.
+
+Only that first run imports numpy (py3langid's reader of its own file needs it). Every other
+run reads the ``.npy`` files with the standard library and scores a text in plain Python
+(:class:`Model`, :func:`most_likely`): importing numpy alone costs more CPU (70 ms) than scoring
+the few dozen caveat translations of a project, and a command that judges caveats would pay it
+every time.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.util
+import math
+import mmap
 import os
 import re
 import shutil
+import struct
+import sys
 import tempfile
 import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from locpipe.version import distribution_version
 
-_ARRAYS = ("ptc", "pc", "classes", "nextmove", "row", "output")
+#: The model's arrays, each a file of the copy, and the type of their elements.
+_ARRAYS = {
+    "ptc": "f2",
+    "pc": "f4",
+    "classes": r"U\d+",
+    "nextmove": "u[24]",
+    "row": "u[24]",
+    "output": "i4",
+}
 _PREFIX = "py3langid-"
 _KEPT = 3
 """Copies kept in the cache: the newest ones (two versions of py3langid may take turns)."""
 _INSTALLS = "installs"
 _INSTALLS_KEPT = 32
 """Notes kept of installs' digests: the newest ones (an install without one hashes its file)."""
-_COPY_NAME = re.compile(rf"{_PREFIX}.+-[0-9a-f]{{32}}")
+_COPY_NAME = re.compile(rf"{_PREFIX}[^/\\\0]+-[0-9a-f]{{32}}")
+"""A copy's folder name (a note names one: never a path, which could lead out of the cache)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Model:
+    """py3langid's naive Bayes model, as :func:`most_likely` reads it.
+
+    A text's features are counted by walking its UTF-8 bytes through an automaton: each state
+    has a row of 256 next states in ``moves`` (states share rows), starting at ``rows[state]``,
+    and counts the feature ``features[state]`` if that is not -1. A language's score is its
+    prior plus, for every feature, ``log1p(count)`` times the feature's weight for it.
+    """
+
+    classes: tuple[str, ...]
+    """The model's columns: a language code each (a language may have several columns)."""
+    labels: frozenset[str]
+    priors: tuple[float, ...]
+    """Per column: its prior score."""
+    weights: memoryview
+    """Per feature, a row of half-precision floats (native byte order), one per column; read
+    as bytes (a memoryview cannot read half floats: :func:`_columns` makes a ``struct`` that
+    does)."""
+    moves: memoryview
+    """Rows of 256 states: the state after each byte."""
+    rows: list[int]
+    """Per state: where its row starts in ``moves``."""
+    features: list[int]
+    """Per state: the feature it counts, or -1."""
+
+
+def model_of(
+    weights: Any,
+    priors: Iterable[float],
+    classes: Iterable[str],
+    moves: Any,
+    rows: Iterable[int],
+    features: Iterable[int],
+) -> Model:
+    """A :class:`Model` of py3langid's arrays: ``weights`` a C-ordered buffer of half floats in
+    native order (features x columns), ``moves`` a buffer of unsigned integers, ``rows`` each
+    state's row of ``moves`` (a row number, not yet times 256)."""
+    names = tuple(classes)
+    return Model(
+        classes=names,
+        labels=frozenset(names),
+        priors=tuple(float(prior) for prior in priors),
+        weights=memoryview(weights).cast("B"),
+        moves=memoryview(moves),
+        rows=[row << 8 for row in rows],
+        features=list(features),
+    )
 
 
 def cache_dir() -> Path:
@@ -46,40 +121,226 @@ def cache_dir() -> Path:
     return Path(base) / "locpipe"
 
 
-def load_identifier() -> Any:
-    """py3langid's ``LanguageIdentifier`` with its shipped model (raw scores, not normalized)."""
-    import numpy as np
-    from py3langid.langid import (  # type: ignore[import-untyped]
-        MODEL_DIR,
-        MODEL_FILE,
-        LanguageIdentifier,
-    )
-    from py3langid.modelio import load_model  # type: ignore[import-untyped]
-
-    source = Path(MODEL_DIR) / MODEL_FILE
+def load_model() -> Model:
+    """py3langid's shipped model: mapped from the cache, or decompressed (and stored there)."""
+    source = model_file()
     version = distribution_version("py3langid")
     cache = cache_dir()
     note = _install_note(cache, source, version)
     noted = _noted_copy(note)
     cached = noted or cache / f"{_PREFIX}{version}-{_digest(source)}"
     try:
-        mapped = {
-            name: np.load(cached / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-            for name in _ARRAYS
-        }
-        ptc, pc, classes = mapped["ptc"], mapped["pc"], mapped["classes"].tolist()
-        # The DFA walk indexes these a byte at a time: a memoryview of the mapping is as quick
-        # to index as the stdlib array py3langid builds, without copying 40 MB into one.
-        nextmove, row = memoryview(mapped["nextmove"]), memoryview(mapped["row"])
-        output = mapped["output"].tolist()
-    except (OSError, ValueError, KeyError):
-        ptc, pc, classes, nextmove, row, output = load_model(source)
-        _store(cached, ptc, pc, classes, nextmove, row, output)
+        model = _mapped_model(cached)
+    except (OSError, ValueError, KeyError, SyntaxError, TypeError):
+        model = _decompressed_model(source, cached)
     if cached != noted:
         _write_note(note, cached.name)
-    return LanguageIdentifier(
-        np.asarray(ptc), np.asarray(pc), classes, nextmove, output, norm_probs=False, tk_row=row
+    return model
+
+
+def model_file() -> Path:
+    """py3langid's model file, found without importing py3langid (which imports numpy)."""
+    spec = importlib.util.find_spec("py3langid")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            shipped = Path(folder) / "data" / "model.npz.xz"
+            if shipped.is_file():
+                return shipped
+    from py3langid.langid import MODEL_DIR, MODEL_FILE  # type: ignore[import-untyped]
+
+    return Path(MODEL_DIR, MODEL_FILE)
+
+
+def _decompressed_model(source: Path, cached: Path) -> Model:
+    """The model decompressed by py3langid, stored in the cache for the next runs (in place of
+    a copy that could not be read, if there is one)."""
+    import numpy as np
+    from py3langid.modelio import load_model as read_shipped  # type: ignore[import-untyped]
+
+    ptc, pc, classes, nextmove, row, output = read_shipped(source)
+    shutil.rmtree(cached, ignore_errors=True)
+    _store(cached, ptc, pc, classes, nextmove, row, output)
+    return model_of(np.ascontiguousarray(ptc), pc.tolist(), classes, nextmove, row, output)
+
+
+def _mapped_model(folder: Path) -> Model:
+    """The model stored in ``folder``, mapped into memory.
+
+    :raises OSError, ValueError: a file is missing or unreadable, or is not the array it should
+        be (another type, byte order or size).
+    """
+    ptc, pc, classes, nextmove, row, output = (
+        _npy(folder / f"{name}.npy", kind) for name, kind in _ARRAYS.items()
     )
+    names = classes.strings()
+    moves, starts, found = nextmove.values(), row.values(), output.values()
+    if (
+        len(ptc.shape) != 2
+        or not ptc.shape[1] == len(names) == len(pc.values())
+        or len(moves) % 256
+        or len(starts) != len(found)
+    ):
+        raise ValueError(f"{folder}: its arrays do not make one model")
+    return model_of(ptc.data, pc.values().tolist(), names, moves, starts.tolist(), found.tolist())
+
+
+@dataclass(frozen=True, slots=True)
+class _Npy:
+    """One ``.npy`` file, mapped: its element type, shape and raw bytes."""
+
+    kind: str
+    """The element type, without its byte order: ``"f2"``, ``"u4"``, ``"U7"``, ..."""
+    shape: tuple[int, ...]
+    data: memoryview
+
+    def values(self) -> memoryview:
+        """The elements of an array of numbers (not half floats: a memoryview cannot read them)."""
+        return self.data.cast(_NUMBERS[self.kind])  # type: ignore[call-overload,no-any-return]
+
+    def strings(self) -> tuple[str, ...]:
+        """The elements of an array of strings."""
+        text = self.data.tobytes().decode(_UTF32)
+        size = int(self.kind[1:])
+        return tuple(text[at : at + size].rstrip("\0") for at in range(0, len(text), size))
+
+
+#: Element types of the stored arrays, and how a memoryview reads them.
+_NUMBERS = {"f4": "f", "u2": "H", "u4": "I", "i4": "i"}
+_NATIVE = "<" if sys.byteorder == "little" else ">"
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+_MAGIC = b"\x93NUMPY"
+
+
+def _npy(path: Path, kind: str) -> _Npy:
+    """The array a ``.npy`` file holds (numpy's format, versions 1 to 3), mapped into memory; its
+    element type must match the pattern ``kind``.
+
+    :raises OSError, ValueError: the file cannot be read, or is not a C-ordered array of that
+        type in this machine's byte order, with as many bytes as its shape says.
+    """
+    with path.open("rb") as stream:
+        mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(mapped)
+    if len(view) < 12 or view[:6] != _MAGIC or view[6] not in (1, 2, 3):
+        raise ValueError(f"{path}: not a .npy file")
+    start = 10 if view[6] == 1 else 12
+    end = start + int.from_bytes(view[8:start], "little")
+    header = ast.literal_eval(bytes(view[start:end]).decode("latin-1"))
+    if not isinstance(header, dict) or header.get("fortran_order") is not False:
+        raise ValueError(f"{path}: not a C-ordered array")
+    descr, shape = header.get("descr"), header.get("shape")
+    if (
+        not isinstance(descr, str)
+        or descr[:1] not in (_NATIVE, "|")
+        or not isinstance(shape, tuple)
+    ):
+        raise ValueError(f"{path}: not an array in this machine's byte order")
+    if not re.fullmatch(kind, descr[1:]):
+        raise ValueError(f"{path}: an array of {descr}, not of {kind}")
+    item = int(descr[2:]) * (4 if descr[1] == "U" else 1)
+    data = view[end:]
+    if len(data) != item * math.prod(shape):
+        raise ValueError(f"{path}: {len(data)} bytes for {shape} of {descr}")
+    return _Npy(descr[1:], shape, data)
+
+
+def most_likely(model: Model, text: str, candidates: tuple[str, ...]) -> str | None:
+    """The first of ``candidates`` in py3langid's ranking of ``text`` by ``model``.
+
+    The same answer as py3langid's ranking of all its languages, for a fraction of the work: the
+    rows of the features ``text`` has are read for the candidates' columns alone (a few of the
+    model's 142), and nothing is sorted. A label with several columns scores its best one, as
+    py3langid merges them; ties go to the label py3langid lists first, as its stable sort does;
+    a text with no feature scores every language alike. Scores are summed in double precision
+    where py3langid sums in single: the answers agree on every shipped text and on runs of their
+    words (tests/test_langmodel.py); only a near tie, within single precision's rounding, could
+    go the other way.
+    """
+    columns, read_row = _columns(model, candidates)
+    if not columns:
+        return None
+    counts = feature_counts(model, text)
+    if not counts:
+        return columns[0][1]
+    best: dict[str, tuple[float, int]] = {}
+    for (column, label), score in zip(
+        columns, _scores(model, counts, columns, read_row), strict=True
+    ):
+        first = best.get(label)
+        best[label] = (score, column) if first is None else (max(first[0], score), first[1])
+    return max(best, key=lambda label: (best[label][0], -best[label][1]))
+
+
+def feature_counts(model: Model, text: str) -> Counter[int]:
+    """How often ``text`` has each of the model's features (py3langid's byte automaton walked
+    over the text as py3langid encodes it: lower-cased if all capitals, NFC, UTF-8)."""
+    if text.isupper():
+        text = text.lower()
+    encoded = unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
+    moves, rows, features = model.moves, model.rows, model.features
+    state, found = 0, []
+    for byte in encoded:
+        state = moves[rows[state] + byte]
+        feature = features[state]
+        if feature >= 0:
+            found.append(feature)
+    return Counter(found)
+
+
+_LOG_2 = math.log1p(1)
+_RowReader = Callable[[memoryview, int], tuple[Any, ...]]
+"""Reads some columns' weights from the row of weights that starts at an offset."""
+
+
+def _scores(
+    model: Model,
+    counts: Counter[int],
+    columns: Sequence[tuple[int, str]],
+    read_row: _RowReader,
+) -> list[float]:
+    """Each of ``columns``' score for a text of ``counts``: its prior, plus each feature's
+    weight in it times ``log1p`` of the feature's count.
+
+    Most features of a caveat occur once: their weights are summed per column (in C) and the
+    sum multiplied once; the others are added one by one."""
+    weights, width = model.weights, 2 * len(model.classes)
+    once = [read_row(weights, feature * width) for feature, count in counts.items() if count == 1]
+    scores = [model.priors[column] for column, _ in columns]
+    if once:
+        scores = [
+            prior + _LOG_2 * sum(column)
+            for prior, column in zip(scores, zip(*once, strict=True), strict=True)
+        ]
+    for feature, count in counts.items():
+        if count > 1:
+            times = math.log1p(count)
+            row = read_row(weights, feature * width)
+            scores = [score + times * weight for score, weight in zip(scores, row, strict=True)]
+    return scores
+
+
+def _columns(model: Model, candidates: tuple[str, ...]) -> tuple[list[tuple[int, str]], _RowReader]:
+    """(column, label) of every column of the model whose label is one of ``candidates``, and
+    a reader of those columns' weights from a feature's row (a ``struct`` that skips the
+    others). Kept per model and candidates: C036 asks about the same few sets for every text."""
+    key = (id(model), candidates)
+    known = _COLUMNS.get(key)
+    if known is not None and known[0] is model:
+        return known[1]
+    wanted = set(candidates)
+    columns = [(i, label) for i, label in enumerate(model.classes) if label in wanted]
+    layout, at = "=", 0
+    for column, _ in columns:
+        layout += f"{2 * (column - at)}xe"
+        at = column + 1
+    found = columns, struct.Struct(layout).unpack_from
+    _COLUMNS[key] = (model, found)
+    return found
+
+
+_COLUMNS: dict[
+    tuple[int, tuple[str, ...]], tuple[Model, tuple[list[tuple[int, str]], _RowReader]]
+] = {}
 
 
 def _install_note(cache: Path, source: Path, version: str | None) -> Path:
@@ -124,60 +385,6 @@ def _prune_notes(installs: Path) -> None:
     notes = _oldest_first(installs)
     if notes is not None:
         _remove(notes[:-_INSTALLS_KEPT], installs)
-
-
-def most_likely(identifier: Any, text: str, candidates: tuple[str, ...]) -> str | None:
-    """The first of ``candidates`` in ``identifier.rank(text)``, scoring only their columns.
-
-    The same answer as walking py3langid's ranking of all its languages, for a fraction of the
-    work: the rows of the features ``text`` has are read for the candidates' columns alone (a
-    few of the model's 142), and nothing is sorted. A label with several columns scores its
-    best one, as py3langid merges them; ties go to the label py3langid lists first, as its
-    stable sort does; a text with no feature scores every language alike.
-    """
-    import numpy as np
-    from py3langid.langid import visit_counts
-
-    columns, wanted, priors = _columns(identifier, candidates)
-    if not columns:
-        return None
-    encoded = identifier._encode(text)
-    visits = visit_counts(
-        identifier.tk_nextmove, identifier._rowbase, identifier.tk_output, encoded
-    )
-    if not visits:
-        return columns[0][1]
-    indices = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
-    counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-    scores = (np.log1p(counts) @ identifier.nb_ptc[np.ix_(indices, wanted)] + priors).tolist()
-    best: dict[str, tuple[float, int]] = {}
-    for (column, label), score in zip(columns, scores, strict=True):
-        first = best.get(label)
-        best[label] = (score, column) if first is None else (max(first[0], score), first[1])
-    return max(best, key=lambda label: (best[label][0], -best[label][1]))
-
-
-def _columns(
-    identifier: Any, candidates: tuple[str, ...]
-) -> tuple[list[tuple[int, str]], Any, Any]:
-    """(column, label) of every column of the model whose label is one of ``candidates``; those
-    columns as an index array, and their prior scores. Kept per identifier and candidates: C036
-    asks about the same few sets of candidates for every text."""
-    key = (id(identifier), candidates)
-    known = _COLUMNS.get(key)
-    if known is not None and known[0] is identifier:
-        return known[1]
-    import numpy as np
-
-    wanted = set(candidates)
-    columns = [(i, label) for i, label in enumerate(identifier.nb_classes) if label in wanted]
-    indices = np.fromiter((column for column, _ in columns), dtype=np.intp, count=len(columns))
-    found = columns, indices, identifier.nb_pc[indices]
-    _COLUMNS[key] = (identifier, found)
-    return found
-
-
-_COLUMNS: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[list[tuple[int, str]], Any, Any]]] = {}
 
 
 def _store(folder: Path, *model: Any) -> None:

@@ -21,7 +21,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from locpipe.lexicon import (
     MARKS,
@@ -37,6 +37,9 @@ from locpipe.lexicon import (
 from locpipe.locales import base_language, is_pseudo
 from locpipe.registry import CaveatSpec, Claim
 from locpipe.render import plain_text
+
+if TYPE_CHECKING:
+    from locpipe.langmodel import Model
 
 MeaningRule = Callable[[str, str, str, CaveatSpec | None], str | None]
 """(locale, msgid, msgstr, the caveat's registry entry) → failure message, or None."""
@@ -720,11 +723,11 @@ _NOT_LATIN = frozenset({"ru", "uk", "bg", "sr", "be", "mk", "kk", "el"})
 
 
 @functools.cache
-def _identifier() -> Any:
+def _model() -> Model:
     """py3langid's model, loaded once, on first use (see :mod:`locpipe.langmodel`)."""
-    from locpipe.langmodel import load_identifier
+    from locpipe.langmodel import load_model
 
-    return load_identifier()
+    return load_model()
 
 
 def warm(locales: Iterable[str]) -> None:
@@ -734,7 +737,7 @@ def warm(locales: Iterable[str]) -> None:
     (copy-on-write) instead of each decompressing its own (about half a second of CPU each).
     """
     if any(not is_pseudo(locale) for locale in locales):
-        _identifier()
+        _model()
 
 
 def identify(text: str, candidates: Iterable[str]) -> str | None:
@@ -763,14 +766,14 @@ def _most_likely(sample: str, candidates: tuple[str, ...]) -> str | None:
     :func:`read` is: the model's scoring is the costliest step of the meaning checks)."""
     from locpipe.langmodel import most_likely
 
-    return most_likely(_identifier(), sample, candidates)
+    return most_likely(_model(), sample, candidates)
 
 
 def wrong_language(locale: str, msgid: str, msgstr: str, spec: CaveatSpec | None) -> str | None:
     """C036 the caveat does not read as the catalog's language."""
     language = base_language(locale)
     candidates = CONFUSABLE.get(language, (language, "en"))
-    if language not in _identifier().nb_classes:
+    if language not in _model().labels:
         return None
     text = visible(msgstr)
     found = identify(text if language in _NOT_LATIN else as_latin(text), candidates)
