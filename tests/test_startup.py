@@ -1,5 +1,5 @@
-"""``locpipe --version``, and a build with nothing to do, load only what they need (issue 23:
-start-up, no-op rebuild).
+"""``locpipe --version``, a build with nothing to do, and a check, load only what they need
+(issue 23: start-up, no-op rebuild, the language model without numpy).
 
 No time is asserted here (the benchmarks time it); what is checked is which heavy modules a
 fresh interpreter has loaded once ``--version`` has answered.
@@ -23,12 +23,17 @@ try:
     cli.main(sys.argv[1:])
 except SystemExit as exit:
     print(exit.code)
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print(json.dumps(sorted(sys.modules)))
 """
 
 
 def loaded_by(*args: str) -> set[str]:
     """The top-level modules a fresh interpreter has loaded once ``locpipe ARGS`` has answered."""
+    return {name.split(".")[0] for name in modules_loaded_by(*args)}
+
+
+def modules_loaded_by(*args: str) -> set[str]:
+    """Every module a fresh interpreter has loaded once ``locpipe ARGS`` has answered."""
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, check=True
     )
@@ -50,3 +55,17 @@ def test_a_build_with_nothing_to_do_loads_no_engine(repository: Path) -> None:
         encoding="utf-8",
     )
     assert {"markdown_it", "jinja2"} <= loaded_by("-C", str(repository), "build", "-q")
+
+
+#: What a check has no use for: numpy (the language model is read from its cache without it),
+#: and the web client that xml.sax.saxutils imports (only a JUnit report quotes XML).
+NOT_FOR_A_CHECK = {"numpy", "py3langid.langid", "xml.sax.saxutils", "urllib.request", "ssl"}
+
+
+def test_a_check_loads_no_numpy_and_no_web_client(repository: Path) -> None:
+    modules_loaded_by("-C", str(repository), "check")  # the first may fill the model's cache
+    loaded = modules_loaded_by("-C", str(repository), "check")
+    assert {"markdown_it", "locpipe.langmodel"} <= loaded  # it did judge the caveats
+    assert not loaded & NOT_FOR_A_CHECK, sorted(loaded & NOT_FOR_A_CHECK)
+    junit = modules_loaded_by("-C", str(repository), "check", "--format", "junit")
+    assert "xml.sax.saxutils" in junit
