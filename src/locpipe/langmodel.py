@@ -10,11 +10,12 @@ same model (a venv per nox session, a quickstart, a developer's own) shares one 
 ``installs/`` with the digest it has: later runs read that note instead. They then map the
 files into memory: nothing is read or copied until the scoring touches it (a caveat touches a
 few hundred of the 100,000 feature rows), so loading costs a few milliseconds instead of reading
-68 MB. Copies of other models are removed, all but the newest few. A cache that cannot be written
-or read is skipped: the model is then loaded from py3langid as before.
+68 MB. Copies of other models are removed, all but the newest few; a copy that cannot be read
+(cut short, say) is written again. A cache that cannot be written is skipped: the model is then
+decompressed by every run.
 
-Only that first run imports numpy (py3langid's reader of its own file needs it). Every other
-run reads the ``.npy`` files with the standard library and scores a text in plain Python
+Only a run that decompresses imports numpy (py3langid's reader of its own file needs it). Every
+other run reads the ``.npy`` files with the standard library and scores a text in plain Python
 (:class:`Model`, :func:`most_likely`): importing numpy alone costs more CPU (70 ms) than scoring
 the few dozen caveat translations of a project, and a command that judges caveats would pay it
 every time.
