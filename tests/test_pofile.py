@@ -492,3 +492,13 @@ def test_char_widths_match_libunistring() -> None:
         for code in range(0, 0x110000, 7):
             if not 0xD800 <= code < 0xE000:
                 assert _char_width(chr(code), cjk) == uc_width(code, encoding), hex(code)
+
+
+@pytest.mark.parametrize("needle", ["#~", "#|", "\r\n"])
+@given(st.lists(st.sampled_from(["#", "~", "|", "\r", "\n", "a", "é", "ж", " "]), max_size=40))
+def test_a_needle_is_found_in_the_bytes_exactly_where_the_text_holds_it(needle, pieces) -> None:
+    text = "".join(pieces)
+    for charset in ("utf-8", "iso8859-1"):
+        data = text.encode(charset, "replace")
+        decoded = data.decode(charset)
+        assert pofile._holds(decoded, data, charset, needle) == (needle in decoded)

@@ -62,9 +62,13 @@ def _holds(text: str, data: bytes, charset: str, ascii_needle: str) -> bool:
     In UTF-8 an ASCII character is its own byte and never part of another character's, so the
     bytes hold it exactly where the text does; searching them is several times quicker than
     searching text that has a character beyond Latin-1 (two or four bytes per character).
+    Each byte of the needle is looked for alone first: a one-byte search is a ``memchr``, and
+    the bytes these needles end with ("~", "|", "\r") are rare in a catalog, while a two-byte
+    search of a 14 KB catalog stops at every "#" (0.3 against 12 us each).
     """
     if charset in _UTF_8:
-        return ascii_needle.encode("ascii") in data
+        needle = ascii_needle.encode("ascii")
+        return all(needle[at : at + 1] in data for at in range(len(needle))) and needle in data
     return ascii_needle in text
 
 
@@ -294,7 +298,7 @@ def _strings(strings: str) -> str:
     them), escapes decoded. No string holds a newline or an unescaped quote, so '"\\n"' is
     only ever where one string ends and the next begins."""
     value = strings[1:-1]
-    if '"\n"' in value:
+    if "\n" in value and '"\n"' in value:  # one character first: see _holds
         value = "".join(value.split('"\n"'))
     if "\\" in value:
         value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
