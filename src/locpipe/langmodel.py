@@ -24,6 +24,7 @@ every time.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
 import math
@@ -71,6 +72,7 @@ class Model:
     has a row of 256 next states in ``moves`` (states share rows), starting at ``rows[state]``,
     and counts the feature ``features[state]`` if that is not -1. A language's score is its
     prior plus, for every feature, ``log1p(count)`` times the feature's weight for it.
+    Compared and hashed by identity (``eq=False``): caches keyed by a model hash nothing big.
     """
 
     classes: tuple[str, ...]
@@ -132,7 +134,7 @@ def load_model() -> Model:
     cached = noted or cache / f"{_PREFIX}{version}-{_digest(source)}"
     try:
         model = _mapped_model(cached)
-    except (OSError, ValueError, KeyError, SyntaxError, TypeError):
+    except (OSError, ValueError, SyntaxError, TypeError):
         model = _decompressed_model(source, cached)
     if cached != noted:
         _write_note(note, cached.name)
@@ -173,16 +175,16 @@ def _mapped_model(folder: Path) -> Model:
     ptc, pc, classes, nextmove, row, output = (
         _npy(folder / f"{name}.npy", kind) for name, kind in _ARRAYS.items()
     )
-    names = classes.strings()
+    names, priors = classes.strings(), pc.values()
     moves, starts, found = nextmove.values(), row.values(), output.values()
     if (
         len(ptc.shape) != 2
-        or not ptc.shape[1] == len(names) == len(pc.values())
+        or not ptc.shape[1] == len(names) == len(priors)
         or len(moves) % 256
         or len(starts) != len(found)
     ):
         raise ValueError(f"{folder}: its arrays do not make one model")
-    return model_of(ptc.data, pc.values().tolist(), names, moves, starts.tolist(), found.tolist())
+    return model_of(ptc.data, priors.tolist(), names, moves, starts.tolist(), found.tolist())
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,28 +322,19 @@ def _scores(
     return scores
 
 
+@functools.cache  # unbounded, as locpipe's caches of what is not a text are
 def _columns(model: Model, candidates: tuple[str, ...]) -> tuple[list[tuple[int, str]], _RowReader]:
     """(column, label) of every column of the model whose label is one of ``candidates``, and
     a reader of those columns' weights from a feature's row (a ``struct`` that skips the
-    others). Kept per model and candidates: C036 asks about the same few sets for every text."""
-    key = (id(model), candidates)
-    known = _COLUMNS.get(key)
-    if known is not None and known[0] is model:
-        return known[1]
+    others). Cached per model (hashed by identity) and candidates: C036 asks about the same few
+    sets for every text."""
     wanted = set(candidates)
     columns = [(i, label) for i, label in enumerate(model.classes) if label in wanted]
     layout, at = "=", 0
     for column, _ in columns:
         layout += f"{2 * (column - at)}xe"
         at = column + 1
-    found = columns, struct.Struct(layout).unpack_from
-    _COLUMNS[key] = (model, found)
-    return found
-
-
-_COLUMNS: dict[
-    tuple[int, tuple[str, ...]], tuple[Model, tuple[list[tuple[int, str]], _RowReader]]
-] = {}
+    return columns, struct.Struct(layout).unpack_from
 
 
 def _install_note(cache: Path, source: Path, version: str | None) -> Path:
