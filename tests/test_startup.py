@@ -2,7 +2,7 @@
 (issue 23: start-up, no-op rebuild, the language model without numpy).
 
 No time is asserted here (the benchmarks time it); what is checked is which heavy modules a
-fresh interpreter has loaded once ``--version`` has answered.
+fresh interpreter has loaded once the command has answered.
 """
 
 from __future__ import annotations
