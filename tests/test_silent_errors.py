@@ -169,6 +169,83 @@ def test_an_unexpected_os_error_names_its_file_on_one_line(
     assert result.err.count("\n") == 1
 
 
+# --- TOML files ----------------------------------------------------------------------------------
+
+#: Every TOML file a project holds, and what its errors call it.
+TOML_FILES = {
+    "pyproject.toml": "TOML",
+    "source/caveats.toml": "the caveat registry",
+    "locales/es/reviews/article.toml": "review file",
+}
+#: What may be wrong with one (appended after a blank line), and what the error then says.
+BROKEN_TOML = {
+    "not TOML": (b"x = = 1\n", "cannot read {what}: Invalid value (at line {line}, column 5)"),
+    "nested too deep": (
+        b"x = " + b"[" * 1000 + b"]" * 1000 + b"\n",
+        "cannot read {what}: TOML inline arrays/tables are nested more than the allowed 400 levels",
+    ),
+    "not UTF-8": (b"\xff = 1\n", "invalid UTF-8 byte 0xff"),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("broken", BROKEN_TOML)
+@pytest.mark.parametrize("relative", TOML_FILES)
+def test_a_broken_toml_file_is_named_with_its_line(
+    repository: pathlib.Path,
+    capsys: pytest.CaptureFixture[str],
+    relative: str,
+    broken: str,
+    command: str,
+) -> None:
+    """Each with its one line, no traceback: tomli's nesting limit used to escape as one."""
+    from locpipe.cli import main
+
+    (repository / "pyproject.toml").write_text("[tool.locpipe]\n", encoding="utf-8")
+    path = repository / relative
+    text = path.read_bytes()
+    line = text.count(b"\n") + 2
+    payload, message = BROKEN_TOML[broken]
+    path.write_bytes(text + b"\n" + payload)
+    code = main(["-C", str(repository), command])
+    assert code == 2
+    what = TOML_FILES[relative]
+    assert (
+        capsys.readouterr().err
+        == f"{relative}:{line}: error: {message.format(what=what, line=line)}\n"
+    )
+    assert not (repository / "build").exists()
+
+
+@pytest.mark.parametrize("broken", BROKEN_TOML)
+def test_recording_a_review_in_a_broken_review_file_names_its_line(
+    repository: pathlib.Path, capsys: pytest.CaptureFixture[str], broken: str
+) -> None:
+    """The file is read (and found broken) before the record is made, and left as it was."""
+    from locpipe.cli import main
+
+    (repository / "pyproject.toml").write_text("[tool.locpipe]\n", encoding="utf-8")
+    reading = repository / "reading.txt"
+    reading.write_text("The therapy is experimental.\n", encoding="utf-8")
+    path = repository / "locales/es/reviews/article.toml"
+    text = path.read_bytes()
+    line = text.count(b"\n") + 2
+    payload, message = BROKEN_TOML[broken]
+    path.write_bytes(text + b"\n" + payload)
+    code = main(
+        ["-C", str(repository), "review", "article", "experimental-stage", "--locale", "es"]
+        + ["--reviewer", "A Reviewer <a@example.org>", "--back-translation", str(reading)]
+    )
+    assert code == 2
+    what = "review file"
+    err = capsys.readouterr().err
+    assert (
+        err
+        == f"{path.relative_to(repository)}:{line}: error: {message.format(what=what, line=line)}\n"
+    )
+    assert path.read_bytes() == text + b"\n" + payload
+
+
 # --- where a path leads --------------------------------------------------------------------------
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from locpipe.errors import ConfigError
+from locpipe.fsio import read_toml
 from locpipe.locales import PSEUDO_ALIASES, PSEUDO_LOCALE
 from locpipe.model import FLAVORS, Flavor
 
@@ -189,10 +189,7 @@ def load_config(root: Path) -> Config:
     pyproject = root / "pyproject.toml"
     settings: dict[str, Any] = {}
     if pyproject.is_file():
-        try:
-            data = tomli.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomli.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"cannot read TOML: {error}", path="pyproject.toml") from error
+        data = read_toml(pyproject, shown_as="pyproject.toml", error=ConfigError, what="TOML")
         tool = data.get("tool", {})
         settings = tool.get("locpipe", {}) if isinstance(tool, dict) else {}
         if not isinstance(settings, dict):

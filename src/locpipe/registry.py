@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 from locpipe.errors import ConfigError
+from locpipe.fsio import decode_utf8, parse_toml, read_bytes
 from locpipe.gcpause import without_gc
 from locpipe.lexicon import fold as _fold
 from locpipe.locales import base_language
@@ -81,14 +80,12 @@ def load_registry(path: Path, *, shown_as: str) -> dict[str, CaveatSpec]:
 
 
 def _registry(path: Path, shown_as: str) -> dict[str, CaveatSpec]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomli.loads(text)
-    except (tomli.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read the caveat registry: {error}", path=shown_as) from error
+    data = read_bytes(path, shown_as=shown_as, error=ConfigError)
+    text = decode_utf8(data, shown_as=shown_as, error=ConfigError)
+    tables = parse_toml(text, shown_as=shown_as, error=ConfigError, what="the caveat registry")
     lines = _table_lines(text)
     specs = {}
-    for caveat_id, table in data.items():
+    for caveat_id, table in tables.items():
         line = lines.get(caveat_id, 1)
         if not _ID.fullmatch(caveat_id) or not isinstance(table, dict):
             raise ConfigError(

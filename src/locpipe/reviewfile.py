@@ -16,9 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import tomli
-
 from locpipe.errors import ConfigError, LocpipeError
+from locpipe.fsio import parse_toml
 from locpipe.gate import NOT_A_CAVEAT
 from locpipe.model import Message
 
@@ -38,7 +37,6 @@ _FIELDS = (
 _REQUIRED = ("reviewer", "date", "back-translation", "english-sha256", "translation-sha256")
 REVIEWER = re.compile(r"(?P<name>[^<>\r\n]*[^<>\s])\s+<(?P<email>[^<>\s@]+@[^<>\s@]+)>")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_TOML_LINE = re.compile(r"at line (\d+)")
 
 
 class ReviewError(LocpipeError):
@@ -114,15 +112,7 @@ def parse_reviews(text: str, *, path: str) -> ReviewFile:
         broken configuration); a record that is TOML but not a valid review is a
         :class:`Malformed` entry instead, which the gate reports as C024.
     """
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as error:
-        found = _TOML_LINE.search(str(error))
-        raise ConfigError(
-            f"cannot read review file: {error}",
-            path=path,
-            line=int(found.group(1)) if found else None,
-        ) from error
+    data = _tables(text, path)
     layout = _layout(text.splitlines())
     reviews: dict[str, Review] = {}
     malformed: list[Malformed] = []
@@ -141,6 +131,10 @@ def parse_reviews(text: str, *, path: str) -> ReviewFile:
             index = layout.keys.get((name, key))
             malformed.append(Malformed(name, line if index is None else index + 1, message))
     return ReviewFile(path, reviews, tuple(malformed))
+
+
+def _tables(text: str, path: str) -> dict[str, Any]:
+    return parse_toml(text, shown_as=path, error=ConfigError, what="review file")
 
 
 def _review(name: str, table: dict[str, Any], line: int, signature_line: int) -> Review:
@@ -361,9 +355,9 @@ def with_record(text: str, review: Review, *, path: str) -> str:
 
     :raises ConfigError: if ``text`` is not TOML, or the result would change another record.
     """
-    before = tomli.loads(text) if text else {}
     if text:
         parse_reviews(text, path=path)  # a broken file is an error, never overwritten
+    before = _tables(text, path)
     table = format_record(review)
     lines = text.splitlines(keepends=True)
     span = _layout([line.rstrip("\r\n") for line in lines]).tables.get(review.caveat)
@@ -374,11 +368,11 @@ def with_record(text: str, review: Review, *, path: str) -> str:
         updated = text + ("" if text.endswith("\n") else "\n") + "\n" + table
     else:
         updated = FILE_HEADER + "\n" + table
-    after = tomli.loads(updated)
+    after = _tables(updated, path)
     others_kept = {k: v for k, v in before.items() if k != review.caveat} == {
         k: v for k, v in after.items() if k != review.caveat
     }
-    if not others_kept or after.get(review.caveat) != tomli.loads(table)[review.caveat]:
+    if not others_kept or after.get(review.caveat) != _tables(table, path)[review.caveat]:
         raise ConfigError(
             f"cannot update [{review.caveat}] without touching other records; edit the file by hand",
             path=path,
