@@ -69,3 +69,23 @@ def test_a_check_loads_no_numpy_and_no_web_client(repository: Path) -> None:
     assert not loaded & NOT_FOR_A_CHECK, sorted(loaded & NOT_FOR_A_CHECK)
     junit = modules_loaded_by("-C", str(repository), "check", "--format", "junit")
     assert "xml.sax.saxutils" in junit
+
+
+#: What a build in one process that signs and verifies nothing has no use for: the worker pool
+#: (multiprocessing and its sockets) and ssh-keygen's runner (subprocess).
+NOT_FOR_ONE_PROCESS = {"multiprocessing", "concurrent.futures", "subprocess", "socket"}
+
+
+def test_a_build_in_one_process_loads_no_worker_pool_or_process_runner(repository: Path) -> None:
+    modules_loaded_by("-C", str(repository), "check")  # the first may fill the model's cache
+    loaded = modules_loaded_by("-C", str(repository), "build", "--jobs", "1", "-q")
+    assert {"markdown_it", "jinja2"} <= loaded  # it did build
+    assert not loaded & NOT_FOR_ONE_PROCESS, sorted(loaded & NOT_FOR_ONE_PROCESS)
+    # Nor does a build with nothing to do, in as many processes as it likes.
+    rebuilt = modules_loaded_by("-C", str(repository), "build", "-q")
+    assert not rebuilt & NOT_FOR_ONE_PROCESS, sorted(rebuilt & NOT_FOR_ONE_PROCESS)
+    # ... while a build in two processes does spread its documents over a pool.
+    (repository / "build").rename(repository / "old-build")
+    assert "concurrent.futures.process" in modules_loaded_by(
+        "-C", str(repository), "build", "--jobs", "2", "-q"
+    )

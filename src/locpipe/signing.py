@@ -10,10 +10,8 @@ from __future__ import annotations
 import enum
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +74,8 @@ def sign(data: bytes, key: Path) -> str:
     """
     if not key.is_file():
         raise SigningError("signing key not found", path=str(key))
+    import subprocess  # here: most runs sign and verify nothing (3 ms of every start)
+
     with tempfile.TemporaryDirectory(prefix="locpipe-sign-") as folder:
         message = Path(folder) / "record"
         message.write_bytes(data)
@@ -107,6 +107,8 @@ def verify_all(signed: Sequence[Signed], allowed_signers: Path, *, shown_as: str
             f"allowed-signers file {shown_as!r} not found (it lists the reviewers' SSH keys)",
             path="pyproject.toml",
         )
+    from concurrent.futures import ThreadPoolExecutor  # here: see sign
+
     program = ssh_keygen()
     with tempfile.TemporaryDirectory(prefix="locpipe-verify-") as folder:
         jobs = []
@@ -150,6 +152,8 @@ def _verdict(program: str, allowed_signers: Path, item: Signed, signature: Path)
 
 
 def _run(program: str, arguments: list[str], signature: Path, data: bytes | None) -> _Done:
+    import subprocess  # here: see sign
+
     done = subprocess.run(
         [program, *arguments, "-s", str(signature)],
         input=data,

@@ -4,17 +4,18 @@ never holds the project lock (see :func:`locpipe.fsio.project_lock`)."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import ctypes
 import math
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Outcome = TypeVar("Outcome")
 Task = tuple[str, tuple[str, ...]]
@@ -33,7 +34,13 @@ def run_tasks(
 ) -> list[Outcome]:
     """``run(document, locales)`` for each task, in ``jobs`` processes where that helps; the
     outcomes in the order of ``tasks``."""
-    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(tasks) <= 1:
+        return [run(name, locales) for name, locales in tasks]
+    # Imported here: a build in one process never needs them (5 ms of every command's start).
+    import concurrent.futures
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [run(name, locales) for name, locales in tasks]
     _JOB["run"] = run
     context = multiprocessing.get_context("fork")
@@ -70,7 +77,7 @@ def _start_worker(parent: int) -> None:
         os._exit(1)
 
 
-def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
