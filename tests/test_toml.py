@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from locpipe import fsio
+from locpipe.config import load_config
 from locpipe.errors import ConfigError
+from locpipe.registry import load_registry
+from tests.conftest import ROOT
 
 
 @pytest.fixture(params=["rtoml first", "tomli alone"])
@@ -208,3 +212,23 @@ def test_a_file_with_crlf_newlines_is_read_by_rtoml_too(monkeypatch: pytest.Monk
         text
     )
     assert read == [text.replace("\r\n", "\n")]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["CRLF", "CR"])
+def test_a_registry_with_other_newlines_reads_as_with_lf(tmp_path: Path, newline: str) -> None:
+    """As a text editor on Windows (or an old Mac) saves it: the same caveats, on the same lines."""
+    text = (ROOT / "source" / "caveats.toml").read_text(encoding="utf-8")
+    lf, other = tmp_path / "lf.toml", tmp_path / "other.toml"
+    lf.write_bytes(text.encode("utf-8"))
+    other.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    registry = load_registry(other, shown_as="caveats.toml")
+    assert registry == load_registry(lf, shown_as="caveats.toml")
+    assert [spec.line for spec in registry.values()][:2] == [15, 78]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["CRLF", "CR"])
+def test_a_pyproject_with_other_newlines_reads_as_with_lf(tmp_path: Path, newline: str) -> None:
+    settings = ["[tool.locpipe]", 'target-locales = ["fr", "es"]', "require-review = false", ""]
+    (tmp_path / "pyproject.toml").write_bytes(newline.join(settings).encode("utf-8"))
+    config = load_config(tmp_path)
+    assert (config.target_locales, config.require_review) == (("fr", "es"), False)

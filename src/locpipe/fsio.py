@@ -290,11 +290,17 @@ def parse_toml(text: str, *, shown_as: str, error: type[LocpipeError], what: str
 
 
 def read_toml(path: Path, *, shown_as: str, error: type[LocpipeError], what: str) -> dict[str, Any]:
-    """The TOML file at ``path``: :func:`read_bytes`, :func:`decode_utf8`, :func:`parse_toml`."""
-    text = decode_utf8(
-        read_bytes(path, shown_as=shown_as, error=error), shown_as=shown_as, error=error
-    )
+    """The TOML file at ``path``: :func:`read_text`, then :func:`parse_toml`."""
+    text = read_text(path, shown_as=shown_as, error=error)
     return parse_toml(text, shown_as=shown_as, error=error, what=what)
+
+
+def read_text(path: Path, *, shown_as: str, error: type[LocpipeError]) -> str:
+    """The UTF-8 text of the file at ``path``, its newlines read as Python's text mode reads them
+    (``\\r\\n`` and ``\\r`` as ``\\n``); a byte that is not UTF-8 is ``error``, naming its line."""
+    data = read_bytes(path, shown_as=shown_as, error=error)
+    text = decode_utf8(data, shown_as=shown_as, error=error)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 @functools.cache

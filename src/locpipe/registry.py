@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from locpipe.errors import ConfigError
-from locpipe.fsio import decode_utf8, parse_toml, read_bytes
+from locpipe.fsio import parse_toml, read_text
 from locpipe.gcpause import without_gc
 from locpipe.lexicon import fold as _fold
 from locpipe.locales import base_language
@@ -80,8 +80,7 @@ def load_registry(path: Path, *, shown_as: str) -> dict[str, CaveatSpec]:
 
 
 def _registry(path: Path, shown_as: str) -> dict[str, CaveatSpec]:
-    data = read_bytes(path, shown_as=shown_as, error=ConfigError)
-    text = decode_utf8(data, shown_as=shown_as, error=ConfigError)
+    text = read_text(path, shown_as=shown_as, error=ConfigError)
     tables = parse_toml(text, shown_as=shown_as, error=ConfigError, what="the caveat registry")
     lines = _table_lines(text)
     specs = {}
