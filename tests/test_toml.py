@@ -232,3 +232,26 @@ def test_a_pyproject_with_other_newlines_reads_as_with_lf(tmp_path: Path, newlin
     (tmp_path / "pyproject.toml").write_bytes(newline.join(settings).encode("utf-8"))
     config = load_config(tmp_path)
     assert (config.target_locales, config.require_review) == (("fr", "es"), False)
+
+
+class _Panic(BaseException):
+    """As pyo3 raises a panic of Rust code: a BaseException, not an Exception."""
+
+
+def test_whatever_rtoml_raises_tomli_reads_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    def panics(text: str) -> dict[str, Any]:
+        raise _Panic("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(fsio, "_fast_toml_reader", lambda: panics)
+    assert fsio.parse_toml("a = 1\n", shown_as="x.toml", error=ConfigError, what="x") == {"a": 1}
+    with pytest.raises(ConfigError):
+        fsio.parse_toml("a = = 1\n", shown_as="x.toml", error=ConfigError, what="x")
+
+
+def test_an_interrupt_while_rtoml_reads_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(text: str) -> dict[str, Any]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fsio, "_fast_toml_reader", lambda: interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fsio.parse_toml("a = 1\n", shown_as="x.toml", error=ConfigError, what="x")

@@ -274,8 +274,10 @@ def parse_toml(text: str, *, shown_as: str, error: type[LocpipeError], what: str
         if "\r" not in lf:  # a lone CR is never TOML: tomli says where it is
             try:
                 return fast(lf)
-            except Exception:  # whatever rtoml refuses, tomli explains
-                pass
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # whatever rtoml refuses, tomli explains:
+                pass  # a panic in its Rust code too (pyo3's PanicException is no Exception)
     import tomli
 
     try:
