@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import ForkContext
 
 Outcome = TypeVar("Outcome")
 Task = tuple[str, tuple[str, ...]]
@@ -34,17 +35,13 @@ def run_tasks(
 ) -> list[Outcome]:
     """``run(document, locales)`` for each task, in ``jobs`` processes where that helps; the
     outcomes in the order of ``tasks``."""
-    if jobs <= 1 or len(tasks) <= 1:
+    context = _fork_context() if jobs > 1 and len(tasks) > 1 else None
+    if context is None:
         return [run(name, locales) for name, locales in tasks]
-    # Imported here: a build in one process never needs them (5 ms of every command's start).
-    import concurrent.futures
-    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # here: see _fork_context
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return [run(name, locales) for name, locales in tasks]
     _JOB["run"] = run
-    context = multiprocessing.get_context("fork")
-    pool = concurrent.futures.ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         min(jobs, len(tasks)),
         mp_context=context,
         initializer=_start_worker,
@@ -59,6 +56,16 @@ def run_tasks(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _JOB.clear()
+
+
+def _fork_context() -> ForkContext | None:
+    """multiprocessing's fork context; None where processes cannot be forked. Imported here,
+    with the pool: a build in one process never needs them (5 ms of every command's start)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
 
 
 _PR_SET_PDEATHSIG = 1
