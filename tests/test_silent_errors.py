@@ -188,6 +188,18 @@ BROKEN_TOML = {
 }
 
 
+def break_toml(repository: pathlib.Path, relative: str, broken: str) -> str:
+    """Give ``repository`` a pyproject.toml, then break its TOML file ``relative`` as
+    ``broken`` says (after a blank line); the one line locpipe must say of it."""
+    (repository / "pyproject.toml").write_text("[tool.locpipe]\n", encoding="utf-8")
+    path = repository / relative
+    text = path.read_bytes()
+    line = text.count(b"\n") + 2
+    payload, message = BROKEN_TOML[broken]
+    path.write_bytes(text + b"\n" + payload)
+    return f"{relative}:{line}: error: {message.format(what=TOML_FILES[relative], line=line)}\n"
+
+
 @pytest.mark.parametrize("command", ["check", "build"])
 @pytest.mark.parametrize("broken", BROKEN_TOML)
 @pytest.mark.parametrize("relative", TOML_FILES)
@@ -201,19 +213,10 @@ def test_a_broken_toml_file_is_named_with_its_line(
     """Each with its one line, no traceback: tomli's nesting limit used to escape as one."""
     from locpipe.cli import main
 
-    (repository / "pyproject.toml").write_text("[tool.locpipe]\n", encoding="utf-8")
-    path = repository / relative
-    text = path.read_bytes()
-    line = text.count(b"\n") + 2
-    payload, message = BROKEN_TOML[broken]
-    path.write_bytes(text + b"\n" + payload)
+    said = break_toml(repository, relative, broken)
     code = main(["-C", str(repository), command])
     assert code == 2
-    what = TOML_FILES[relative]
-    assert (
-        capsys.readouterr().err
-        == f"{relative}:{line}: error: {message.format(what=what, line=line)}\n"
-    )
+    assert capsys.readouterr().err == said
     assert not (repository / "build").exists()
 
 
@@ -224,26 +227,18 @@ def test_recording_a_review_in_a_broken_review_file_names_its_line(
     """The file is read (and found broken) before the record is made, and left as it was."""
     from locpipe.cli import main
 
-    (repository / "pyproject.toml").write_text("[tool.locpipe]\n", encoding="utf-8")
+    relative = "locales/es/reviews/article.toml"
+    said = break_toml(repository, relative, broken)
+    before = (repository / relative).read_bytes()
     reading = repository / "reading.txt"
     reading.write_text("The therapy is experimental.\n", encoding="utf-8")
-    path = repository / "locales/es/reviews/article.toml"
-    text = path.read_bytes()
-    line = text.count(b"\n") + 2
-    payload, message = BROKEN_TOML[broken]
-    path.write_bytes(text + b"\n" + payload)
     code = main(
         ["-C", str(repository), "review", "article", "experimental-stage", "--locale", "es"]
         + ["--reviewer", "A Reviewer <a@example.org>", "--back-translation", str(reading)]
     )
     assert code == 2
-    what = "review file"
-    err = capsys.readouterr().err
-    assert (
-        err
-        == f"{path.relative_to(repository)}:{line}: error: {message.format(what=what, line=line)}\n"
-    )
-    assert path.read_bytes() == text + b"\n" + payload
+    assert capsys.readouterr().err == said
+    assert (repository / relative).read_bytes() == before
 
 
 # --- where a path leads --------------------------------------------------------------------------
