@@ -162,7 +162,7 @@ def test_an_unexpected_os_error_names_its_file_on_one_line(
     def refused(root: pathlib.Path) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", name)
 
-    monkeypatch.setattr("locpipe.cli.load_config", refused)
+    monkeypatch.setattr("locpipe.config.load_config", refused)
     result = project.run("check")
     assert result.code == 2
     assert result.err.startswith(f"{name!r}: error: ")

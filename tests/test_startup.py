@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from locpipe.cli import main
 
 HEAVY = ("numpy", "py3langid", "jinja2", "markdown_it", "selectolax", "nh3", "polib")
@@ -40,9 +42,17 @@ def modules_loaded_by(*args: str) -> set[str]:
     return set(json.loads(result.stdout.splitlines()[-1]))
 
 
-def test_version_loads_no_engine_model_or_templates() -> None:
-    loaded = loaded_by("--version")
-    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+#: What `--version` and `--help` have no use for beyond the engine: the configuration's
+#: readers, Babel's locale data, and `typing` and `dataclasses` (a third of a bare start-up).
+NOT_FOR_VERSION = {"babel", "typing", "dataclasses", "tomli", "rtoml", "locpipe.config"}
+
+
+@pytest.mark.parametrize("argument", ["--version", "--help"])
+def test_version_and_help_load_no_engine_configuration_or_typing(argument: str) -> None:
+    modules = modules_loaded_by(argument)
+    loaded = modules | {name.split(".")[0] for name in modules}
+    unwanted = loaded & (set(HEAVY) | NOT_FOR_VERSION)
+    assert not unwanted, sorted(unwanted)
 
 
 def test_a_build_with_nothing_to_do_loads_no_engine(repository: Path) -> None:

@@ -6,12 +6,14 @@ The package face loads the Markdown engine only when one of its names is used, s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from locpipe.errors import CatalogError, ConfigError, LocpipeError, SourceError
 from locpipe.version import __version__
 
+# Not `typing.TYPE_CHECKING`: importing typing is a tenth of `locpipe --version`'s start-up.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from locpipe.model import Message
     from locpipe.segment import extract, localize
 

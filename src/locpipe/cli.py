@@ -7,24 +7,23 @@ or parse errors.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from locpipe.config import Config, load_config, normalize_locale
 from locpipe.errors import ConfigError, LocpipeError, located, quoted
-from locpipe.fsio import project_lock
 from locpipe.locales import PSEUDO_LOCALE
 from locpipe.version import __version__
 
+# Not `typing.TYPE_CHECKING`: importing typing is a tenth of `locpipe --version`'s start-up.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from locpipe import build, project
     from locpipe.catalog import Stats
+    from locpipe.config import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 #: Commands that write catalogs or build/: they serialize on the project lock.
@@ -54,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    # What a command needs is imported once it is known: `--version` and `--help` load none of it.
+    from locpipe.config import load_config
+    from locpipe.fsio import project_lock
+
     try:
         config = load_config(Path(args.project))
         if args.command in _WRITING_COMMANDS:
@@ -157,6 +160,8 @@ def _locale_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _locales(args: argparse.Namespace) -> list[str] | None:
+    from locpipe.config import normalize_locale
+
     if not args.locales:
         return None
     return [normalize_locale(code) for code in args.locales]
@@ -182,6 +187,7 @@ def _extract(args: argparse.Namespace, config: Config) -> int:
 
 def _init(args: argparse.Namespace, config: Config) -> int:
     from locpipe import project
+    from locpipe.config import normalize_locale
 
     outcomes = project.init_locale(config, args.locale)
     _report(args, outcomes)
@@ -227,6 +233,8 @@ def _compile(args: argparse.Namespace, config: Config) -> int:
 
 
 def _stats(args: argparse.Namespace, config: Config) -> int:
+    import json
+
     from locpipe import project
     from locpipe.catalog import Stats
 
@@ -419,6 +427,8 @@ def _review(args: argparse.Namespace, config: Config) -> int:
     import datetime as dt
 
     from locpipe import review
+    from locpipe.config import normalize_locale
+    from locpipe.fsio import project_lock
 
     locale = normalize_locale(args.locale)
     if args.document is None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import functools
 
-from babel import Locale
+# Not `typing.TYPE_CHECKING`: importing typing is a tenth of `locpipe --version`'s start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from babel import Locale
 
 PSEUDO_LOCALE = "en_XA"
 """The pseudo-locale (accented, expanded English) that tests layouts; never offered to readers."""
@@ -33,7 +36,7 @@ def direction(locale: str) -> str:
     """``"rtl"`` or ``"ltr"``: how ``locale``'s text runs."""
     if is_pseudo(locale):
         return "ltr"
-    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+    return "rtl" if _babel_locale(locale).character_order == "right-to-left" else "ltr"
 
 
 def hreflang(locale: str) -> str:
@@ -41,12 +44,19 @@ def hreflang(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+def _babel_locale(locale: str) -> Locale:
+    # Babel is imported on first use: `locpipe --version` and `--help` never need it.
+    from babel import Locale
+
+    return Locale.parse(locale)
+
+
 @functools.cache
 def native_name(locale: str) -> str:
     """What ``locale`` calls itself, capitalized (``Español``)."""
     if is_pseudo(locale):
         return "Pseudo-English"
-    name = Locale.parse(locale).get_display_name(locale) or locale
+    name = _babel_locale(locale).get_display_name(locale) or locale
     return name[:1].upper() + name[1:]
 
 
@@ -55,4 +65,4 @@ def english_name(locale: str) -> str:
     """``locale``'s name in English (for catalog headers)."""
     if is_pseudo(locale):
         return "Pseudo-English"
-    return Locale.parse(locale).english_name or locale
+    return _babel_locale(locale).english_name or locale
