@@ -7,7 +7,9 @@ or parse errors.
 from __future__ import annotations
 
 import argparse
+import atexit
 import math
+import os
 import signal
 import sys
 import threading
@@ -21,6 +23,8 @@ from locpipe.version import __version__
 # Not `typing.TYPE_CHECKING`: importing typing is a tenth of `locpipe --version`'s start-up.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from locpipe import build, project
     from locpipe.catalog import Stats
     from locpipe.config import Config
@@ -38,6 +42,33 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _say_waiting() -> None:
     print("waiting for another locpipe run in this project to finish...", file=sys.stderr)
+
+
+def run() -> NoReturn:
+    """The ``locpipe`` command: :func:`main`, then the process ends with its status."""
+    exit_now(main())
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process with ``status`` without freeing its objects one by one.
+
+    A build holds some 150 MB of small objects when it is done; the interpreter's teardown
+    frees each of them, a few percent of a build's CPU time for memory the system takes back
+    at once. What an exit must still do is done first: the exit handlers run (temporary
+    folders, worker pools) and stdout and stderr are flushed. Where that is not all (another
+    thread still running, a stream that cannot be flushed, such as a closed pipe), the process
+    ends the usual way, which reports it as it always has.
+    """
+    if threading.active_count() == 1:
+        atexit._run_exitfuncs()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        else:
+            os._exit(status)
+    sys.exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -477,4 +508,4 @@ def _say(line: str) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    run()
