@@ -21,7 +21,7 @@ from typing import Any
 
 from locpipe import gate, meaning, review, typography
 from locpipe.catalog import stats
-from locpipe.config import UI_DOMAIN, Config
+from locpipe.config import REGISTRY_NAME, UI_DOMAIN, Config
 from locpipe.errors import ConfigError
 from locpipe.fsio import (
     replace_text,
@@ -50,7 +50,7 @@ from locpipe.page import (
 )
 from locpipe.pofile import PoFile
 from locpipe.project import parse_source
-from locpipe.registry import REGISTRY_NAME, CaveatSpec, load_registry
+from locpipe.registry import CaveatSpec, load_registry
 from locpipe.render import (
     LocalizedDocument,
     RenderedPage,

@@ -18,6 +18,9 @@ from locpipe.model import FLAVORS, Flavor
 UI_DOMAIN = "ui"
 """The gettext domain of the page templates' own strings
 (``locales/<locale>/LC_MESSAGES/ui.po``)."""
+REGISTRY_NAME = "caveats.toml"
+"""The caveat registry, in the source folder (read by :mod:`locpipe.registry`; named here so
+that what only needs its name, such as a build's fingerprints, does not load the reader)."""
 TEMPLATES = Path(__file__).parent / "templates"
 """The package's page templates; a project overrides any of them in its own ``templates/``."""
 REVIEWS_OFF = (

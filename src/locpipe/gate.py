@@ -21,13 +21,13 @@ from html.parser import HTMLParser
 
 from locpipe import meaning
 from locpipe.catalog import caveat_of, key_of
-from locpipe.config import Config
+from locpipe.config import REGISTRY_NAME, Config
 from locpipe.errors import ConfigError, located, quoted
 from locpipe.locales import PSEUDO_LOCALES
 from locpipe.model import Message, header_fields
 from locpipe.plurals import default_plural_forms, parse_plural_forms
 from locpipe.pofile import PoEntry, PoFile
-from locpipe.registry import REGISTRY_NAME, CaveatSpec, fold, load_registry
+from locpipe.registry import CaveatSpec, fold, load_registry
 from locpipe.render import (
     LocalizedDocument,
     Markup,

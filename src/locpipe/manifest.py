@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from locpipe.config import UI_DOMAIN, Config, template_files
+from locpipe.config import REGISTRY_NAME, UI_DOMAIN, Config, template_files
 from locpipe.fsio import NotARegularFile, read_regular, remove_leftovers
-from locpipe.registry import REGISTRY_NAME
 from locpipe.version import __version__, distribution_version
 
 MANIFEST = ".locpipe-manifest.json"

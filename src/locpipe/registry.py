@@ -32,7 +32,6 @@ from locpipe.gcpause import without_gc
 from locpipe.lexicon import fold as _fold
 from locpipe.locales import base_language
 
-REGISTRY_NAME = "caveats.toml"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: Languages whose script does not separate words: terms match as substrings there.
 _UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})

@@ -442,8 +442,9 @@ def gate_check(config: Config) -> AutomaticCheck:
     """The gate's catalog rules, as :func:`record_review` wants them: the findings of one
     caveat (its entries' rules and the untrusted-markup rules on those entries)."""
     from locpipe import gate
+    from locpipe.config import REGISTRY_NAME
     from locpipe.project import parse_source
-    from locpipe.registry import REGISTRY_NAME, load_registry
+    from locpipe.registry import load_registry
 
     path = config.source / REGISTRY_NAME
     registry = load_registry(path, shown_as=config.relative(path))
