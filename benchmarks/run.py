@@ -844,7 +844,9 @@ def time_stages(
     gc.freeze()
     try:
         for group, prefix in ((quiet, ""), (freeing, "file-freeing stages: ")):
-            for round_number in range(1, repeat + 1 if group else 1):
+            if not group:
+                continue
+            for round_number in range(1, repeat + 1):
                 for name, timed in list(group.items()):
                     try:
                         samples[name].append(measure(timed))
