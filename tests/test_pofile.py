@@ -318,6 +318,45 @@ def test_one_pass_reader_reads_plain_files() -> None:
         assert pofile._plain_entries(text) == _general(text)
 
 
+@pytest.mark.parametrize(
+    "strings",
+    [
+        '"a" "b"',  # two strings on one line: GNU reads "ab"
+        '"a" ""',
+        '"a\\"\n"n"',  # the backslash escapes the closing quote: an error
+        '"a"b"',  # an unescaped quote inside: an error
+        '"\\q"',  # an escape GNU does not know: an error
+        '"a\\101"',  # an octal escape: GNU reads "aA"
+        '"a"\n"b" "c"',  # on the second line
+        '"a"\n"b\\"',
+    ],
+)
+@pytest.mark.parametrize("keyword", ["msgctxt", "msgid", "msgstr", "msgid_plural", "msgstr[1]"])
+def test_one_pass_reader_leaves_strings_it_would_not_write_to_the_line_reader(
+    keyword: str, strings: str
+) -> None:
+    # Its pattern takes a keyword's strings as whole lines between quotes; a line with a quote
+    # or a backslash inside that is not as GNU writes it is not its to read.
+    entry = {
+        "msgctxt": ["msgctxt {}", 'msgid "a"', 'msgstr "b"'],
+        "msgid": ["msgid {}", 'msgstr "b"'],
+        "msgstr": ['msgid "a"', "msgstr {}"],
+        "msgid_plural": ['msgid "a"', "msgid_plural {}", 'msgstr[0] "b"', 'msgstr[1] "c"'],
+        "msgstr[1]": ['msgid "a"', 'msgid_plural "p"', 'msgstr[0] "b"', "msgstr[1] {}"],
+    }[keyword]
+    text = 'msgid ""\nmsgstr ""\n\n' + "\n".join(entry).format(strings) + "\n"
+    assert pofile._plain_entries(text) is None
+    _same_entries(text)
+
+
+def test_a_header_of_two_strings_on_a_line_still_names_the_charset() -> None:
+    data = (
+        'msgid ""\nmsgstr "" "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+        'msgid "caf\xe9"\nmsgstr "Caf\xe9"\n'
+    ).encode("latin-1")
+    assert parse_po(data, path="t.po").entries[0].msgstr == "Caf\u00e9"
+
+
 _PO_PIECES = st.sampled_from(
     [
         *("msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0]", "msgstr [ 12 ]", "msgstr[x]"),

@@ -81,11 +81,8 @@ def _sniff_charset(data: bytes, path: str) -> str:
     # escapes read the same in Latin-1; the header's own text is ASCII by convention.
     text = data.decode("latin-1")
     header = _PLAIN_ENTRY.match(text)  # a header as GNU writes it: no need for the line reader
-    if header is not None and header.group("msgstr") is not None:
-        entries = [PoEntry(msgid=_strings(header["msgid"]), msgstr=_strings(header["msgstr"]))]
-        if header["msgctxt"] is not None:
-            entries[0].msgctxt = _strings(header["msgctxt"])
-    else:
+    entries = _plain_header(header) if header is not None else None
+    if entries is None:
         try:
             tokens = _tokenize(text, path, "latin-1", stop_after_first=True)
             entries = _Parser(tokens, path).parse()
@@ -109,6 +106,20 @@ def _sniff_charset(data: bytes, path: str) -> str:
     if not compatible:
         raise CatalogError(f"charset {charset!r} is not ASCII-compatible", path=path, line=line)
     return info.name
+
+
+def _plain_header(header: re.Match[str]) -> list[PoEntry] | None:
+    """The first entry, from its match of :data:`_PLAIN_ENTRY`; None if its strings are not
+    as GNU writes them (or it is not a whole entry)."""
+    if header["msgstr"] is None:
+        return None
+    try:
+        entry = PoEntry(msgid=_strings(header["msgid"]), msgstr=_strings(header["msgstr"]))
+        if header["msgctxt"] is not None:
+            entry.msgctxt = _strings(header["msgctxt"])
+    except _Declined:
+        return None
+    return [entry]
 
 
 def _line_of(data: bytes, needle: bytes) -> int:
@@ -242,21 +253,28 @@ def _tokenize_plain(text: str) -> list[_Token] | None:
 # One entry exactly as GNU tools write it: its comment lines, then each keyword at the start of a
 # line followed by one space and its strings, one per line. Blank lines before it are counted
 # for its line number. Anything else (blanks before a keyword, two strings on one line, a
-# comment between keywords, splicing, octal escapes) does not match: the line reader reads it.
+# comment between keywords, splicing, octal escapes) is not read: the line reader reads it.
+#
+# The entry's pattern takes each string as a whole line between quotes (_LINE_STRINGS): a
+# search for the end of the line, twice as quick as testing each character against a set as
+# _STRINGS does. _strings then declines the rare line that has a quote or backslash inside,
+# unless _STRINGS matches it: a line such as '"a" "b"' is two strings, not one.
 _STRING_BODY = r'[^"\\\n]*(?:\\[ntbrfva\\"][^"\\\n]*)*'  # unrolled: no alternation per character
 _STRINGS = rf'"{_STRING_BODY}"(?:\n"{_STRING_BODY}")*'
+_PLAIN_STRINGS = re.compile(_STRINGS)
+_LINE_STRINGS = r'"[^\n]*"(?:\n"[^\n]*")*'
 _PLAIN_ENTRY = re.compile(
     rf"""(?P<blank>\n*)
     (?P<comments>(?:\#(?![~|])[^\n]*\n)*)  # not #~ (obsolete) or #| (previous)
-    (?:msgctxt\ (?P<msgctxt>{_STRINGS})\n)?
-    msgid\ (?P<msgid>{_STRINGS})\n
-    (?:msgstr\ (?P<msgstr>{_STRINGS})
-      |msgid_plural\ (?P<msgid_plural>{_STRINGS})
-       (?P<plurals>(?:\nmsgstr\[[0-9]+\]\ {_STRINGS})+))
+    (?:msgctxt\ (?P<msgctxt>{_LINE_STRINGS})\n)?
+    msgid\ (?P<msgid>{_LINE_STRINGS})\n
+    (?:msgstr\ (?P<msgstr>{_LINE_STRINGS})
+      |msgid_plural\ (?P<msgid_plural>{_LINE_STRINGS})
+       (?P<plurals>(?:\nmsgstr\[[0-9]+\]\ {_LINE_STRINGS})+))
     (?:\n|\Z)""",
     re.VERBOSE,
 )
-_PLURAL_FORM = re.compile(rf"\nmsgstr\[([0-9]+)\] ({_STRINGS})")
+_PLURAL_FORM = re.compile(rf"\nmsgstr\[([0-9]+)\] ({_LINE_STRINGS})")
 
 
 def _plain_entries(text: str) -> list[PoEntry] | None:
@@ -264,6 +282,18 @@ def _plain_entries(text: str) -> list[PoEntry] | None:
     every entry is live, without previous strings and laid out as GNU tools write it; None for
     anything else (``#~``, ``#|``, another layout, an error), which :class:`_Parser` reads from
     the tokens."""
+    try:
+        return _plain_read(text)
+    except _Declined:
+        return None
+
+
+class _Declined(Exception):
+    """A string that is not as GNU writes it: the one-pass reader leaves the file to the line
+    reader."""
+
+
+def _plain_read(text: str) -> list[PoEntry] | None:
     entries: list[PoEntry] = []
     position, number, end = 0, 1, len(text)
     while position < end:
@@ -294,12 +324,17 @@ def _plain_entries(text: str) -> list[PoEntry] | None:
 
 
 def _strings(strings: str) -> str:
-    """The value of a keyword's strings (each quoted, one per line, as :data:`_STRINGS` matched
-    them), escapes decoded. No string holds a newline or an unescaped quote, so '"\\n"' is
-    only ever where one string ends and the next begins."""
+    """The value of a keyword's strings (each a line between quotes, as :data:`_LINE_STRINGS`
+    matched them), escapes decoded.
+
+    :raises _Declined: a line has a quote or a backslash inside that is not an escape GNU
+        writes (:data:`_STRINGS` does not match).
+    """
     value = strings[1:-1]
-    if "\n" in value and '"\n"' in value:  # one character first: see _holds
+    if "\n" in value:  # only ever where '"\n"' ends one string and begins the next
         value = "".join(value.split('"\n"'))
+    if ('"' in value or "\\" in value) and _PLAIN_STRINGS.fullmatch(strings) is None:
+        raise _Declined
     if "\\" in value:
         value = _ESCAPE_RE.sub(lambda escape: _SIMPLE_ESCAPES[escape.group(1)], value)
     return value
