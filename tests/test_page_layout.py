@@ -159,6 +159,24 @@ def test_a_space_after_full_width_punctuation_is_a_warning():
 
 
 @pytest.mark.parametrize(
+    ("msgstrs", "codes"),
+    [
+        (["实验阶段：", " 用于"], []),  # the space begins another text
+        (["是什么", "? 是"], []),  # so does the punctuation
+        (["是什么?"], ["W002"]),  # at the end of its text
+        (["好", "是什么?", "好"], ["W002"]),
+        (["好", "实验阶段： 用于"], ["W001"]),
+        (["实验阶段：\n用于"], []),  # a line break is no space on the page
+    ],
+)
+def test_typography_warnings_are_found_in_each_text_alone(msgstrs, codes):
+    catalog = PoFile(
+        header="", entries=[PoEntry(msgid=f"m{i}", msgstr=text) for i, text in enumerate(msgstrs)]
+    )
+    assert [w.split()[2] for w in catalog_warnings("zh_Hans", catalog, "zh.po")] == codes
+
+
+@pytest.mark.parametrize(
     "msgid",
     [
         "See [the guide](https://example.org/guide) or run `locpipe check`.",
