@@ -385,8 +385,25 @@ def _build_jobs2(work: Workload) -> Timed:
 
 @stage("build-noop", "locpipe CLI", "`locpipe build --jobs 1` again, nothing changed since")
 def _build_noop(work: Workload) -> Timed:
-    root = work.folder / "build-noop"
-    copy_tree(work.built_site[0], root)
+    return _noop_build(work.built_site[0], work.folder / "build-noop")
+
+
+@stage(
+    "build-noop-quick",
+    "locpipe CLI",
+    f"the same in a project of the quick corpus ({QUICK_DOCS} documents, {QUICK_MB} MiB)",
+)
+def _build_noop_quick(work: Workload) -> Timed:
+    # The absolute target is the issue's "under 0.3 s on the quick corpus": a no-op build
+    # hashes every input, so on the default corpus (10x the files) it is 10x the work, which
+    # the ratio target (no-op <= 5 % of a build) judges.
+    corpus = generate_corpus(QUICK_DOCS, int(QUICK_MB * MB), work.seed)  # as --quick makes it
+    quick = Workload(corpus, work.folder / "quick", work.seed)
+    return _noop_build(quick.built_site[0], work.folder / "build-noop-quick")
+
+
+def _noop_build(built: Path, root: Path) -> Timed:
+    copy_tree(built, root)
     return Timed(
         _locpipe(root, *BUILD, ok=BUILD_OK),
         process=True,
@@ -543,21 +560,43 @@ def _heavy_gate_new(work: Workload) -> Timed:
     return _phase(work, "gate", new_texts=True)
 
 
-def _registry_stage(work: Workload, copies: int) -> Timed:
-    folder = work.folder / f"registry-{copies}"
+def _registry_stage(work: Workload, copies: int, name: str = "") -> Path:
+    """The registry of a caveat-heavy project of ``copies`` articles, made once."""
+    folder = work.folder / (name or f"registry-{copies}")
     make_heavy_project(folder, copies)
-    path = folder / "source" / "caveats.toml"
-    return Timed(lambda: load_registry(path, shown_as="caveats.toml"))
+    return folder / "source" / "caveats.toml"
 
 
 @stage("registry", "locpipe", f"load_registry of {HEAVY_COPIES} articles' caveats (500)")
 def _registry(work: Workload) -> Timed:
-    return _registry_stage(work, HEAVY_COPIES)
+    path = _registry_stage(work, HEAVY_COPIES)
+    return Timed(lambda: load_registry(path, shown_as="caveats.toml"))
+
+
+@stage(
+    "registry-1x-8",
+    "locpipe",
+    f"load_registry of {HEAVY_COPIES} articles' caveats (500) 8 times, all 8 kept",
+)
+def _registry_1x_8(work: Workload) -> Timed:
+    # What registry-8x is judged against: the same number of caveats, in 8 loads of 500 that
+    # are all kept, so that both take the same memory. One load of 500 fits in the memory the
+    # harness freed before: registry-8x alone pays for new pages (0.2-0.4 s of system time for
+    # 70,000 page faults, where 8 kept loads of 500 pay the same), which says nothing of how
+    # loading scales.
+    path = _registry_stage(work, HEAVY_COPIES, "registry-1x-8")
+
+    def run() -> None:
+        kept = [load_registry(path, shown_as="caveats.toml") for _ in range(8)]
+        del kept
+
+    return Timed(run)
 
 
 @stage("registry-8x", "locpipe", f"load_registry of {8 * HEAVY_COPIES} articles' caveats (4000)")
 def _registry_8x(work: Workload) -> Timed:
-    return _registry_stage(work, 8 * HEAVY_COPIES)
+    path = _registry_stage(work, 8 * HEAVY_COPIES)
+    return Timed(lambda: load_registry(path, shown_as="caveats.toml"))
 
 
 @stage("startup", "locpipe CLI", "`locpipe --version`: the command line's start-up")
@@ -763,9 +802,16 @@ TARGETS = (
         2.0,
     ),
     Target("caveat-heavy gate <= 0.35x its page making", ("heavy-gate",), ("heavy-pages",), 0.35),
-    Target("registry loading linear: 8x caveats <= 8.8x", ("registry-8x",), ("registry",), 8.8),
+    Target(
+        "registry loading linear: 8x caveats <= 1.1x 8 loads of 1x",
+        ("registry-8x",),
+        ("registry-1x-8",),
+        1.1,
+    ),
     Target("start-up (locpipe --version) <= 0.1 s CPU", ("startup",), (), 0.1, absolute=True),
-    Target("no-op rebuild <= 0.3 s CPU", ("build-noop",), (), 0.3, absolute=True),
+    Target(
+        "no-op rebuild, quick corpus <= 0.3 s CPU", ("build-noop-quick",), (), 0.3, absolute=True
+    ),
     Target("no-op rebuild <= 5% of a build", ("build-noop",), ("build",), 0.05),
     Target(
         "build --jobs 2: jobs 1 / jobs 2 >= 1.7x (wall clock)",
