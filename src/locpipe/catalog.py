@@ -192,8 +192,7 @@ def check_translations(catalog: PoFile, *, path: str) -> None:
 
 def _newline_mismatch(entry: PoEntry) -> str | None:
     originals = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
-    translations = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
-    for translation in filter(None, translations):
+    for translation in filter(None, entry.msgstrs()):
         for end, has_newline in (("begin", str.startswith), ("end", str.endswith)):
             if any(has_newline(text, "\n") != has_newline(translation, "\n") for text in originals):
                 return f"msgid and msgstr do not both {end} with a newline (\\n)"

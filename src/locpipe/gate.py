@@ -692,8 +692,7 @@ def check_ui(locale: str, catalog: PoFile | None, catalog_path: str) -> list[Fin
         if not entry.translated():
             continue
         msgid = entry.msgid if entry.msgid_plural is None else f"{entry.msgid} {entry.msgid_plural}"
-        msgstrs = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
-        for msgstr in msgstrs:
+        for msgstr in entry.msgstrs():
             for code, rule in UI_RULES:
                 failure = rule(locale, msgid, msgstr, None, ())
                 if failure is not None:

@@ -60,6 +60,10 @@ class PoEntry:
         """True if the entry carries the ``fuzzy`` flag."""
         return "fuzzy" in self.flags
 
+    def msgstrs(self) -> list[str]:
+        """Its translation: the msgstr, or each plural form's, in order."""
+        return [self.msgstr] if self.msgid_plural is None else list(self.msgstr_plural.values())
+
     def translated(self) -> bool:
         """polib's definition: live, not fuzzy, and every msgstr non-empty."""
         if self.obsolete or self.fuzzy:

@@ -33,19 +33,18 @@ CJK_LANGUAGES = frozenset({"zh", "ja"})
 def catalog_warnings(locale: str, catalog: PoFile, shown: str) -> list[str]:
     """The typography warnings on every translated entry of ``catalog`` (of ``locale``)."""
     cjk = base_language(language_of(locale)) in CJK_LANGUAGES
-    translated = [entry for entry in catalog.entries if not entry.obsolete and entry.translated()]
+    translated = [
+        (entry, entry.msgstrs())
+        for entry in catalog.entries
+        if not entry.obsolete and entry.translated()
+    ]
     # Neither pattern spans a line break: one search of all the texts, a line apart, tells
     # whether any has a warning (most catalogs have none), before they are searched one by one.
-    every = "\n".join(
-        text
-        for entry in translated
-        for text in ([entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values())
-    )
+    every = "\n".join(text for _, texts in translated for text in texts)
     if not _SPACE_AFTER_FULL_WIDTH.search(every) and not (cjk and _ASCII_AFTER_CJK.search(every)):
         return []
     warnings = []
-    for entry in translated:
-        texts = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+    for entry, texts in translated:
         for text in dict.fromkeys(texts):
             found = _SPACE_AFTER_FULL_WIDTH.search(text)
             if found:

@@ -107,7 +107,7 @@ def stray_percent(text: str) -> bool:
 def _same_placeholders(entry: PoEntry) -> bool:
     """Whether every translation of ``entry`` uses exactly the msgid's ``%(name)s`` placeholders."""
     expected = set(_PLACEHOLDER.findall(entry.msgid))
-    translations = [entry.msgstr] if entry.msgid_plural is None else entry.msgstr_plural.values()
+    translations = entry.msgstrs()
     if any(stray_percent(translation) for translation in translations):
         return False
     # A plural form may leave out the count (Arabic's "one"), never add an unknown name.
